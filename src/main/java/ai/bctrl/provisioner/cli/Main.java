@@ -1,0 +1,7 @@
+package ai.bctrl.provisioner.cli;
+
+public final class Main {
+  public static void main(String[] args) {
+    System.out.println("provisioner");
+  }
+}
