@@ -1,0 +1,264 @@
+#!/usr/bin/env bash
+# Runs one scheduled provisioning job: nightly.sh JOB_DEFINITION
+#
+# The job definition is a KEY=VALUE file (see jobs/examples/nightly.env). It is parsed, never
+# sourced: no command substitution, no variable expansion, unknown keys are errors.
+#
+# What one run does:
+#   1. takes the job's lock (flock on <LEDGER_DIR>/<job>.lock); if the previous run still holds
+#      it, exits 75 without provisioning;
+#   2. names tonight's batch <job>-<date> (date = SCHEDULED_DATE from the environment, else today
+#      in UTC) and tonight's ledger <LEDGER_DIR>/<job>.<date>.ledger.csv, so tonight never adopts
+#      or resumes last night, and a re-run of the same night resumes tonight's own ledger;
+#   3. deletes ledgers and summaries of this job older than KEEP_DAYS days (by the date in the
+#      file name, never by mtime);
+#   4. runs `java -jar JAR run ...` and passes its exit code through;
+#   5. writes the run's summary as a Prometheus textfile into METRICS_DIR (atomically).
+#
+# The API key comes from BCTRL_API_KEY in the environment, or from the file named by
+# API_KEY_FILE (passed to the provisioner as --api-key-file). Never from the definition.
+#
+# Exit codes: the provisioner's own (0, 1, 2, 3, 64, 65, 130, 143; 137 when it was killed),
+# plus 75 = the previous run of this job still holds the lock (nothing was done),
+#      78 = the job definition or the environment is unusable (nothing was done).
+set -euo pipefail
+
+readonly EX_LOCKED=75
+readonly EX_CONFIG=78
+readonly OUTCOMES=(created adopted unhealthy failed invalid unknown aborted)
+readonly KNOWN_KEYS=" JOB_NAME MANIFEST SPACE RATE BURST CONCURRENCY LEDGER_DIR KEEP_DAYS BASE_URL JAR \
+DEFAULTS SHARD GRACE EXTRA_ARGS METRICS_DIR JAVA_OPTS API_KEY_FILE "
+
+prog=${0##*/}
+
+die() { # die CODE MESSAGE: one line on stderr, then exit
+  echo "$prog: $2" >&2
+  exit "$1"
+}
+
+log() {
+  echo "$prog: $*" >&2
+}
+
+[[ $# -eq 1 ]] || die "$EX_CONFIG" "usage: $prog JOB_DEFINITION (a KEY=VALUE file, see jobs/examples/nightly.env)"
+def_file=$1
+[[ -f $def_file && -r $def_file ]] || die "$EX_CONFIG" "$def_file: job definition not found or not readable"
+
+# ---- the job definition: parsed, not sourced ------------------------------------------------
+declare -A def=()
+lineno=0
+while IFS= read -r line || [[ -n $line ]]; do
+  lineno=$((lineno + 1))
+  line=${line%$'\r'}
+  # strip leading blanks; skip blank lines and comments
+  line=${line#"${line%%[![:space:]]*}"}
+  [[ -z $line || $line == \#* ]] && continue
+  line=${line#export }
+  [[ $line == *=* ]] || die "$EX_CONFIG" "$def_file:$lineno: expected KEY=VALUE, got a line without '='"
+  key=${line%%=*}
+  value=${line#*=}
+  key=${key%"${key##*[![:space:]]}"}
+  [[ $key =~ ^[A-Z_][A-Z0-9_]*$ ]] || die "$EX_CONFIG" "$def_file:$lineno: '$key' is not a KEY name (A-Z, 0-9, _)"
+  if [[ $key != API_KEY_FILE && $key =~ (KEY|TOKEN|SECRET|PASSWORD|CREDENTIAL) ]]; then
+    die "$EX_CONFIG" "$def_file:$lineno: $key: secrets must not be in a job definition; give the API key as BCTRL_API_KEY in the environment or as API_KEY_FILE=/path/to/key-file"
+  fi
+  [[ $KNOWN_KEYS == *" $key "* ]] || die "$EX_CONFIG" "$def_file:$lineno: unknown key $key; known keys:${KNOWN_KEYS% }"
+  # one level of matching quotes is removed; nothing is expanded
+  if [[ ${#value} -ge 2 && ( ($value == \"*\" ) || ($value == \'*\') ) ]]; then
+    value=${value:1:${#value}-2}
+  fi
+  def[$key]=$value
+done < "$def_file"
+
+get() { # get KEY [DEFAULT]
+  if [[ -n ${def[$1]:-} ]]; then printf '%s' "${def[$1]}"; else printf '%s' "${2:-}"; fi
+}
+
+base=${def_file##*/}
+job=$(get JOB_NAME "${base%.env}")
+manifest=$(get MANIFEST)
+ledger_dir=$(get LEDGER_DIR)
+keep_days=$(get KEEP_DAYS 14)
+jar=$(get JAR /opt/provisioner/provisioner.jar)
+space=$(get SPACE)
+rate=$(get RATE)
+burst=$(get BURST)
+concurrency=$(get CONCURRENCY)
+base_url=$(get BASE_URL)
+defaults=$(get DEFAULTS)
+shard=$(get SHARD)
+grace=$(get GRACE)
+extra_args=$(get EXTRA_ARGS)
+metrics_dir=$(get METRICS_DIR)
+java_opts=$(get JAVA_OPTS)
+# the environment (systemd's LoadCredential, a Kubernetes Secret mount) wins over the definition
+key_file=${API_KEY_FILE:-$(get API_KEY_FILE)}
+
+bad() { die "$EX_CONFIG" "$def_file: $1"; }
+[[ $job =~ ^[A-Za-z0-9._-]{1,100}$ ]] || bad "JOB_NAME: '$job' must be 1..100 characters of A-Z a-z 0-9 . _ -"
+[[ -n $manifest ]] || bad "MANIFEST: missing; set it to the manifest's path (.csv, .json, .jsonl, .ndjson)"
+[[ $manifest != - ]] || bad "MANIFEST: standard input is not supported for scheduled jobs; give a file"
+[[ -r $manifest ]] || bad "MANIFEST: '$manifest' not found or not readable"
+[[ -n $ledger_dir ]] || bad "LEDGER_DIR: missing; set it to a directory that keeps ledgers between runs"
+[[ -d $ledger_dir && -w $ledger_dir ]] || bad "LEDGER_DIR: '$ledger_dir' is not a writable directory"
+[[ $keep_days =~ ^[1-9][0-9]{0,3}$ ]] || bad "KEEP_DAYS: must be an integer 1..9999 but was '$keep_days'"
+[[ -r $jar ]] || bad "JAR: '$jar' not found or not readable"
+[[ -z $rate || $rate =~ ^[0-9]+(\.[0-9]+)?$ ]] || bad "RATE: must be a number >= 0 but was '$rate'"
+[[ -z $burst || $burst =~ ^[1-9][0-9]*$ ]] || bad "BURST: must be an integer >= 1 but was '$burst'"
+[[ -z $concurrency || $concurrency =~ ^[1-9][0-9]*$ ]] || bad "CONCURRENCY: must be an integer >= 1 but was '$concurrency'"
+[[ -z $defaults || -r $defaults ]] || bad "DEFAULTS: '$defaults' not found or not readable"
+[[ -z $metrics_dir || (-d $metrics_dir && -w $metrics_dir) ]] || bad "METRICS_DIR: '$metrics_dir' is not a writable directory"
+shard_suffix=""
+if [[ -n $shard ]]; then
+  [[ $shard =~ ^([0-9]+)/([1-9][0-9]*)$ ]] || bad "SHARD: must be I/N (0 <= I < N) but was '$shard'"
+  (( BASH_REMATCH[1] < BASH_REMATCH[2] )) || bad "SHARD: index must be below the shard count but was '$shard'"
+  shard_suffix=".shard-${BASH_REMATCH[1]}-of-${BASH_REMATCH[2]}"
+fi
+if [[ -n $key_file ]]; then
+  [[ -r $key_file ]] || die "$EX_CONFIG" "API_KEY_FILE: '$key_file' not found or not readable"
+elif [[ -z ${BCTRL_API_KEY:-} ]]; then
+  die "$EX_CONFIG" "no API key: set BCTRL_API_KEY in the environment or API_KEY_FILE to a file holding the key"
+fi
+if [[ -n $metrics_dir ]] && ! command -v jq > /dev/null 2>&1; then
+  die "$EX_CONFIG" "METRICS_DIR is set but jq is not installed; install jq (Debian: apt-get install jq)"
+fi
+
+if [[ -n ${SCHEDULED_DATE:-} ]]; then
+  run_date=$SCHEDULED_DATE
+  if ! [[ $run_date =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}$ && $(date -u -d "$run_date" +%F 2> /dev/null) == "$run_date" ]]; then
+    die "$EX_CONFIG" "SCHEDULED_DATE: must be a date YYYY-MM-DD but was '$run_date'"
+  fi
+else
+  run_date=$(date -u +%F)
+fi
+
+java_cmd=java
+[[ -n ${JAVA_HOME:-} ]] && java_cmd=$JAVA_HOME/bin/java
+
+# ---- the job's lock: one run of a job (shard) at a time ---------------------------------------
+lock_file=$ledger_dir/$job$shard_suffix.lock
+exec 9>> "$lock_file"
+if ! flock -n 9; then
+  die "$EX_LOCKED" "job $job$shard_suffix: the previous run still holds $lock_file; not starting (nothing was provisioned)"
+fi
+
+stem=$job.$run_date$shard_suffix
+ledger=$ledger_dir/$stem.ledger.csv
+summary=$ledger_dir/$stem.summary.json
+batch=$job-$run_date
+
+# ---- retention: by the date in the file name ---------------------------------------------------
+cutoff=$(date -u -d "$run_date -$((keep_days - 1)) days" +%F)
+shopt -s nullglob
+for f in "$ledger_dir/$job".[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*; do
+  name=${f##*/}
+  file_date=${name:${#job}+1:10}
+  case $name in
+    *.ledger.csv | *.ledger.jsonl | *.summary.json | *.ledger.csv.lock | *.ledger.jsonl.lock) ;;
+    *) continue ;;
+  esac
+  if [[ $file_date < $cutoff ]]; then
+    rm -f -- "$f"
+    log "removed $f (older than $keep_days days)"
+  fi
+done
+shopt -u nullglob
+
+# ---- the run -------------------------------------------------------------------------------------
+cmd=("$java_cmd")
+if [[ -n $java_opts ]]; then
+  read -r -a opts <<< "$java_opts"
+  cmd+=("${opts[@]}")
+fi
+cmd+=(-jar "$jar" run --batch "$batch" --ledger "$ledger" --summary "$summary")
+[[ -n $space ]] && cmd+=(--space "$space")
+[[ -n $rate ]] && cmd+=(--rate "$rate")
+[[ -n $burst ]] && cmd+=(--burst "$burst")
+[[ -n $concurrency ]] && cmd+=(--concurrency "$concurrency")
+[[ -n $base_url ]] && cmd+=(--base-url "$base_url")
+[[ -n $defaults ]] && cmd+=(--defaults "$defaults")
+[[ -n $shard ]] && cmd+=(--shard "$shard")
+[[ -n $grace ]] && cmd+=(--grace "$grace")
+[[ -n $key_file ]] && cmd+=(--api-key-file "$key_file")
+if [[ -n $extra_args ]]; then
+  read -r -a extra <<< "$extra_args"
+  cmd+=("${extra[@]}")
+fi
+cmd+=("$manifest")
+
+log "job $job$shard_suffix: batch $batch, ledger $ledger"
+started=$(date -u +%s)
+# A summary left by an earlier try of tonight must not be taken for this run's.
+rm -f -- "$summary"
+# The provisioner inherits the lock's descriptor, so the lock is held for as long as it runs,
+# even if this wrapper is killed. It runs as a job of its own (set -m) so that it does not ignore SIGINT as
+# background commands of a script otherwise do; the wrapper forwards SIGINT/SIGTERM to it and
+# waits for it to drain (--grace) and flush its ledger.
+set -m
+"${cmd[@]}" &
+child=$!
+set +m
+trap 'kill -INT "$child" 2> /dev/null || true' INT
+trap 'kill -TERM "$child" 2> /dev/null || true' TERM
+trap 'kill -HUP "$child" 2> /dev/null || true' HUP
+set +e
+wait "$child"
+rc=$?
+while kill -0 "$child" 2> /dev/null; do
+  wait "$child"
+  rc=$?
+done
+set -e
+trap - INT TERM HUP
+finished=$(date -u +%s)
+log "job $job$shard_suffix: provisioner exited $rc after $((finished - started))s"
+
+# ---- metrics: a Prometheus textfile for node_exporter's textfile collector ------------------------
+write_metrics() {
+  local prom=$metrics_dir/provisioner_$job$shard_suffix.prom
+  local tmp=$prom.tmp.$$
+  local labels="job_name=\"$job\""
+  [[ -n $shard ]] && labels+=",shard=\"$shard\""
+  local last_success=0
+  if [[ $rc -eq 0 ]]; then
+    last_success=$finished
+  elif [[ -r $prom ]]; then
+    last_success=$(awk '$1 ~ /^provisioner_last_success_timestamp_seconds(\{|$)/ { v = $2 } END { print (v == "" ? 0 : v) }' "$prom")
+  fi
+  {
+    if [[ -s $summary ]] && counts=$(summary_counts "$summary"); then
+      echo "# HELP provisioner_items Items of the job's ledger by outcome after the last run."
+      echo "# TYPE provisioner_items gauge"
+      local outcome n
+      for outcome in "${OUTCOMES[@]}"; do
+        n=$(jq -r --arg o "$outcome" '.[$o] // 0' <<< "$counts")
+        echo "provisioner_items{$labels,outcome=\"$outcome\"} $n"
+      done
+    fi
+    echo "# HELP provisioner_run_duration_seconds Wall-clock duration of the last run."
+    echo "# TYPE provisioner_run_duration_seconds gauge"
+    echo "provisioner_run_duration_seconds{$labels} $((finished - started))"
+    echo "# HELP provisioner_exit_code Exit code of the last run (0 = every item created or adopted)."
+    echo "# TYPE provisioner_exit_code gauge"
+    echo "provisioner_exit_code{$labels} $rc"
+    echo "# HELP provisioner_last_run_timestamp_seconds When the last run ended (Unix time)."
+    echo "# TYPE provisioner_last_run_timestamp_seconds gauge"
+    echo "provisioner_last_run_timestamp_seconds{$labels} $finished"
+    echo "# HELP provisioner_last_success_timestamp_seconds When a run last ended with exit code 0 (Unix time; 0 = never)."
+    echo "# TYPE provisioner_last_success_timestamp_seconds gauge"
+    echo "provisioner_last_success_timestamp_seconds{$labels} $last_success"
+  } > "$tmp"
+  mv -f -- "$tmp" "$prom"
+}
+
+# summary_counts FILE: prints {"created": n, ...} from the provisioner's summary JSON
+summary_counts() {
+  jq -ce '(.outcomes // .byOutcome // .items // empty) | select(type == "object")
+          | with_entries(select(.value | type == "number"))' "$1" 2> /dev/null
+}
+
+if [[ -n $metrics_dir ]]; then
+  write_metrics || log "could not write metrics into $metrics_dir"
+fi
+
+exit "$rc"

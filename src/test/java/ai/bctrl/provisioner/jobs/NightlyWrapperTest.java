@@ -1,0 +1,366 @@
+package ai.bctrl.provisioner.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The wrapper's own logic (definition parsing, lock, dated batch and ledger, retention, exit code,
+ * metrics, signals) against a stand-in {@code java} that records its arguments and plays a run.
+ * The real jar is driven by {@link NightlyWrapperIT}.
+ */
+class NightlyWrapperTest {
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+  private static final String DATE = "2026-11-30";
+
+  /** A stand-in for java: records its arguments, plays a provisioner run steered by FAKE_*. */
+  private static final String FAKE_JAVA = """
+      #!/usr/bin/env bash
+      printf '%s\\n' "$@" > "$FAKE_DIR/args"
+      echo started >> "$FAKE_DIR/invocations"
+      summary='' ledger=''
+      while [[ $# -gt 0 ]]; do
+        case $1 in --summary) summary=$2; shift ;; --ledger) ledger=$2; shift ;; esac
+        shift
+      done
+      pid=''
+      trap 'echo TERM > "$FAKE_DIR/signal"; [[ -n $pid ]] && kill "$pid"; exit 143' TERM
+      trap 'echo INT > "$FAKE_DIR/signal"; [[ -n $pid ]] && kill "$pid"; exit 130' INT
+      if [[ -n ${FAKE_SLEEP:-} ]]; then
+        sleep "$FAKE_SLEEP" 9>&- &
+        pid=$!
+        touch "$FAKE_DIR/sleeping"
+        wait "$pid"
+      fi
+      echo 'key,line,spaceId,name,outcome,runtimeId,status,httpStatus,errorCode,error,attempts,latencyMs,finishedAt' >> "$ledger"
+      if [[ -n ${FAKE_SUMMARY:-} ]]; then printf '%s' "$FAKE_SUMMARY" > "$summary"; fi
+      exit "${FAKE_RC:-0}"
+      """;
+
+  @TempDir Path dir;
+  private Path javaHome;
+  private Path fake;
+  private Path ledgers;
+  private Path metrics;
+  private Path manifest;
+  private Path jar;
+  private Path keyFile;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    javaHome = Files.createDirectories(dir.resolve("jdk/bin")).getParent();
+    Path java = javaHome.resolve("bin/java");
+    Files.writeString(java, FAKE_JAVA);
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    fake = Files.createDirectories(dir.resolve("fake"));
+    ledgers = Files.createDirectories(dir.resolve("ledgers"));
+    metrics = Files.createDirectories(dir.resolve("metrics"));
+    manifest = Files.writeString(dir.resolve("nightly.csv"), "name,count\nweb,3\n");
+    jar = Files.writeString(dir.resolve("provisioner.jar"), "not really a jar");
+    keyFile = Files.writeString(dir.resolve("api-key"), "sk_test_not_a_real_key\n");
+  }
+
+  private Path definition(String... extraLines) throws IOException {
+    StringBuilder sb = new StringBuilder()
+        .append("# test job\n")
+        .append("JOB_NAME=nightly\n")
+        .append("MANIFEST=").append(manifest).append('\n')
+        .append("SPACE=spc_1\n")
+        .append("RATE=5\n")
+        .append("CONCURRENCY=16\n")
+        .append("LEDGER_DIR=").append(ledgers).append('\n')
+        .append("KEEP_DAYS=3\n")
+        .append("BASE_URL=\"http://127.0.0.1:9\"\n")
+        .append("JAR='").append(jar).append("'\n")
+        .append("METRICS_DIR=").append(metrics).append('\n');
+    for (String line : extraLines) {
+      sb.append(line).append('\n');
+    }
+    return Files.writeString(dir.resolve("nightly.env"), sb.toString());
+  }
+
+  private WrapperRun wrapper(Path definition) {
+    return new WrapperRun(definition, dir)
+        .env("JAVA_HOME", javaHome.toString())
+        .env("FAKE_DIR", fake.toString())
+        .env("SCHEDULED_DATE", DATE)
+        .env("API_KEY_FILE", keyFile.toString());
+  }
+
+  private List<String> recordedArgs() throws IOException {
+    return Files.readAllLines(fake.resolve("args"));
+  }
+
+  private int invocations() throws IOException {
+    Path f = fake.resolve("invocations");
+    return Files.exists(f) ? Files.readAllLines(f).size() : 0;
+  }
+
+  @Test
+  void runsTheProvisionerWithTonightsBatchAndDatedLedger() throws Exception {
+    WrapperRun.Result r = wrapper(definition("EXTRA_ARGS=--max-items 100  --quiet", "GRACE=20s")).run(TIMEOUT);
+
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(recordedArgs()).containsExactly(
+        "-jar", jar.toString(), "run",
+        "--batch", "nightly-" + DATE,
+        "--ledger", ledgers.resolve("nightly." + DATE + ".ledger.csv").toString(),
+        "--summary", ledgers.resolve("nightly." + DATE + ".summary.json").toString(),
+        "--space", "spc_1", "--rate", "5", "--concurrency", "16",
+        "--base-url", "http://127.0.0.1:9", "--grace", "20s",
+        "--api-key-file", keyFile.toString(),
+        "--max-items", "100", "--quiet",
+        manifest.toString());
+  }
+
+  @Test
+  void reRunningTheSameNightUsesTheSameLedgerAndTheNextNightANewOne() throws Exception {
+    Path def = definition();
+    assertThat(wrapper(def).run(TIMEOUT).exitCode()).isZero();
+    List<String> first = recordedArgs();
+    assertThat(wrapper(def).run(TIMEOUT).exitCode()).isZero();
+    assertThat(recordedArgs()).isEqualTo(first);
+    assertThat(wrapper(def).env("SCHEDULED_DATE", "2026-12-01").run(TIMEOUT).exitCode()).isZero();
+    assertThat(recordedArgs())
+        .contains("nightly-2026-12-01", ledgers.resolve("nightly.2026-12-01.ledger.csv").toString())
+        .doesNotContain(first.get(first.indexOf("--ledger") + 1));
+  }
+
+  @Test
+  void usesTodayInUtcWhenNoScheduledDateIsGiven() throws Exception {
+    String before = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+    WrapperRun.Result r = new WrapperRun(definition(), dir)
+        .env("JAVA_HOME", javaHome.toString())
+        .env("FAKE_DIR", fake.toString())
+        .env("BCTRL_API_KEY", "sk_env")
+        .run(TIMEOUT);
+    String after = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    String batch = recordedArgs().get(recordedArgs().indexOf("--batch") + 1);
+    assertThat(batch).isIn("nightly-" + before, "nightly-" + after);
+    assertThat(recordedArgs()).doesNotContain("--api-key-file").doesNotContain("sk_env");
+  }
+
+  @Test
+  void passesTheProvisionersExitCodeThrough() throws Exception {
+    Path def = definition();
+    for (int code : new int[] {2, 3, 64, 65, 1}) {
+      assertThat(wrapper(def).env("FAKE_RC", Integer.toString(code)).run(TIMEOUT).exitCode())
+          .as("exit code %d", code).isEqualTo(code);
+    }
+  }
+
+  @Test
+  void refusesToStartWhileThePreviousRunOfTheJobHoldsTheLock() throws Exception {
+    Path def = definition();
+    Process first = wrapper(def).env("FAKE_SLEEP", "30").start();
+    try {
+      awaitFile(fake.resolve("sleeping"));
+      Path secondLogs = Files.createDirectories(dir.resolve("second"));
+      WrapperRun.Result second = new WrapperRun(def, secondLogs)
+          .env("JAVA_HOME", javaHome.toString())
+          .env("FAKE_DIR", fake.toString())
+          .env("SCHEDULED_DATE", DATE)
+          .env("API_KEY_FILE", keyFile.toString())
+          .run(TIMEOUT);
+
+      assertThat(second.exitCode()).isEqualTo(75);
+      assertThat(second.stderr()).isEqualTo("nightly.sh: job nightly: the previous run still holds "
+          + ledgers.resolve("nightly.lock") + "; not starting (nothing was provisioned)\n");
+      assertThat(invocations()).isEqualTo(1);
+    } finally {
+      first.destroy();
+      first.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void takesTheLockAgainOnceThePreviousRunHasEnded() throws Exception {
+    Path def = definition();
+    Process holder = new ProcessBuilder("bash", "-c",
+        "exec 9>>\"$0\"; flock 9; echo locked; exec sleep 30", ledgers.resolve("nightly.lock").toString())
+        .redirectErrorStream(true).start();
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
+      assertThat(out.readLine()).isEqualTo("locked");
+      assertThat(wrapper(def).run(TIMEOUT).exitCode()).isEqualTo(75);
+      assertThat(invocations()).isZero();
+    } finally {
+      holder.destroy();
+      holder.waitFor(10, TimeUnit.SECONDS);
+    }
+    assertThat(wrapper(def).run(TIMEOUT).exitCode()).isZero();
+    assertThat(invocations()).isEqualTo(1);
+  }
+
+  @Test
+  void refusesADefinitionThatHoldsAnApiKey() throws Exception {
+    WrapperRun.Result r = wrapper(definition("BCTRL_API_KEY=sk_live_secret")).run(TIMEOUT);
+
+    assertThat(r.exitCode()).isEqualTo(78);
+    assertThat(r.stderr()).isEqualTo("nightly.sh: " + dir.resolve("nightly.env")
+        + ":12: BCTRL_API_KEY: secrets must not be in a job definition; give the API key as BCTRL_API_KEY"
+        + " in the environment or as API_KEY_FILE=/path/to/key-file\n");
+    assertThat(invocations()).isZero();
+  }
+
+  @Test
+  void refusesUnknownKeysAndBadValuesWithTheirLine() throws Exception {
+    WrapperRun.Result unknown = wrapper(definition("CONCURENCY=4")).run(TIMEOUT);
+    assertThat(unknown.exitCode()).isEqualTo(78);
+    assertThat(unknown.stderr()).startsWith("nightly.sh: " + dir.resolve("nightly.env") + ":12: unknown key CONCURENCY;");
+
+    WrapperRun.Result badRate = wrapper(definition("RATE=fast")).run(TIMEOUT);
+    assertThat(badRate.exitCode()).isEqualTo(78);
+    assertThat(badRate.stderr()).isEqualTo("nightly.sh: " + dir.resolve("nightly.env") + ": RATE: must be a number >= 0 but was 'fast'\n");
+
+    WrapperRun.Result badDate = wrapper(definition()).env("SCHEDULED_DATE", "2026-02-30").run(TIMEOUT);
+    assertThat(badDate.exitCode()).isEqualTo(78);
+    assertThat(badDate.stderr()).isEqualTo("nightly.sh: SCHEDULED_DATE: must be a date YYYY-MM-DD but was '2026-02-30'\n");
+    assertThat(invocations()).isZero();
+  }
+
+  @Test
+  void neverExpandsAnythingInTheDefinition() throws Exception {
+    Path marker = dir.resolve("pwned");
+    WrapperRun.Result r = wrapper(definition("EXTRA_ARGS=$(touch " + marker + ") `touch " + marker + "` ${HOME}")).run(TIMEOUT);
+
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(marker).doesNotExist();
+    assertThat(recordedArgs()).contains("$(touch", "`touch", "${HOME}");
+  }
+
+  @Test
+  void refusesToRunWithoutAnApiKey() throws Exception {
+    WrapperRun.Result r = new WrapperRun(definition(), dir)
+        .env("JAVA_HOME", javaHome.toString())
+        .env("FAKE_DIR", fake.toString())
+        .run(TIMEOUT);
+
+    assertThat(r.exitCode()).isEqualTo(78);
+    assertThat(r.stderr()).isEqualTo("nightly.sh: no API key: set BCTRL_API_KEY in the environment"
+        + " or API_KEY_FILE to a file holding the key\n");
+    assertThat(invocations()).isZero();
+  }
+
+  @Test
+  void deletesLedgersAndSummariesOlderThanKeepDaysByTheDateInTheirName() throws Exception {
+    List<String> kept = List.of("nightly.2026-11-28.ledger.csv", "nightly.2026-11-29.summary.json",
+        "nightly.2026-11-29.shard-0-of-2.ledger.csv", "nightly.2026-12-01.ledger.csv",
+        "other.2026-01-01.ledger.csv", "nightly.2026-01-01.notes.txt", "nightly.lock");
+    List<String> deleted = List.of("nightly.2026-11-27.ledger.csv", "nightly.2026-11-27.summary.json",
+        "nightly.2025-12-31.ledger.jsonl", "nightly.2026-11-20.shard-1-of-2.ledger.csv",
+        "nightly.2026-11-01.ledger.csv.lock");
+    for (String name : Stream.concat(kept.stream(), deleted.stream()).toList()) {
+      Files.writeString(ledgers.resolve(name), "x"); // all written just now: age by mtime would keep them all
+    }
+
+    assertThat(wrapper(definition()).run(TIMEOUT).exitCode()).isZero();
+
+    try (Stream<Path> files = Files.list(ledgers)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsAll(kept)
+          .doesNotContainAnyElementsOf(deleted)
+          .contains("nightly.2026-11-30.ledger.csv");
+    }
+  }
+
+  @Test
+  void writesTheSummaryAsAPrometheusTextfile() throws Exception {
+    WrapperRun.Result r = wrapper(definition())
+        .env("FAKE_SUMMARY", "{\"outcomes\": {\"created\": 27, \"adopted\": 2, \"failed\": 1}}")
+        .env("FAKE_RC", "2")
+        .run(TIMEOUT);
+
+    assertThat(r.exitCode()).isEqualTo(2);
+    String prom = Files.readString(metrics.resolve("provisioner_nightly.prom"));
+    assertThat(prom.lines().filter(l -> !l.startsWith("#"))).containsExactly(
+        "provisioner_items{job_name=\"nightly\",outcome=\"created\"} 27",
+        "provisioner_items{job_name=\"nightly\",outcome=\"adopted\"} 2",
+        "provisioner_items{job_name=\"nightly\",outcome=\"unhealthy\"} 0",
+        "provisioner_items{job_name=\"nightly\",outcome=\"failed\"} 1",
+        "provisioner_items{job_name=\"nightly\",outcome=\"invalid\"} 0",
+        "provisioner_items{job_name=\"nightly\",outcome=\"unknown\"} 0",
+        "provisioner_items{job_name=\"nightly\",outcome=\"aborted\"} 0",
+        prom.lines().filter(l -> l.startsWith("provisioner_run_duration_seconds{")).findFirst().orElseThrow(),
+        "provisioner_exit_code{job_name=\"nightly\"} 2",
+        prom.lines().filter(l -> l.startsWith("provisioner_last_run_timestamp_seconds{")).findFirst().orElseThrow(),
+        "provisioner_last_success_timestamp_seconds{job_name=\"nightly\"} 0");
+    assertThat(prom).containsPattern("(?m)^provisioner_run_duration_seconds\\{job_name=\"nightly\"} \\d+$")
+        .containsPattern("(?m)^provisioner_last_run_timestamp_seconds\\{job_name=\"nightly\"} \\d{10}$")
+        .contains("# TYPE provisioner_items gauge\n");
+    try (Stream<Path> files = Files.list(metrics)) {
+      assertThat(files).as("no temporary file left behind").hasSize(1);
+    }
+  }
+
+  @Test
+  void keepsTheLastSuccessTimestampWhenARunFails() throws Exception {
+    Path def = definition();
+    assertThat(wrapper(def).run(TIMEOUT).exitCode()).isZero();
+    Path prom = metrics.resolve("provisioner_nightly.prom");
+    String success = lastSuccess(prom);
+    assertThat(success).matches("\\d{10}");
+
+    assertThat(wrapper(def).env("FAKE_RC", "3").run(TIMEOUT).exitCode()).isEqualTo(3);
+
+    assertThat(lastSuccess(prom)).isEqualTo(success);
+    assertThat(Files.readString(prom)).contains("provisioner_exit_code{job_name=\"nightly\"} 3\n")
+        .doesNotContain("provisioner_items{");
+  }
+
+  @Test
+  void forwardsSigtermToTheProvisionerAndPassesItsExitCodeThrough() throws Exception {
+    WrapperRun run = wrapper(definition()).env("FAKE_SLEEP", "30");
+    Process p = run.start();
+    awaitFile(fake.resolve("sleeping"));
+
+    p.destroy(); // SIGTERM to the wrapper only
+
+    WrapperRun.Result r = run.await(p, TIMEOUT);
+    assertThat(r.exitCode()).isEqualTo(143);
+    assertThat(Files.readString(fake.resolve("signal"))).isEqualTo("TERM\n");
+  }
+
+  @Test
+  void labelsShardsAndGivesEachShardItsOwnLockLedgerAndMetrics() throws Exception {
+    WrapperRun.Result r = wrapper(definition("SHARD=1/4")).env("FAKE_SUMMARY", "{\"outcomes\":{\"created\":5}}").run(TIMEOUT);
+
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(recordedArgs()).containsSequence("--shard", "1/4")
+        .contains(ledgers.resolve("nightly." + DATE + ".shard-1-of-4.ledger.csv").toString());
+    assertThat(ledgers.resolve("nightly.shard-1-of-4.lock")).exists();
+    assertThat(Files.readString(metrics.resolve("provisioner_nightly.shard-1-of-4.prom")))
+        .contains("provisioner_items{job_name=\"nightly\",shard=\"1/4\",outcome=\"created\"} 5\n");
+  }
+
+  private static String lastSuccess(Path prom) throws IOException {
+    return Files.readAllLines(prom).stream()
+        .filter(l -> l.startsWith("provisioner_last_success_timestamp_seconds{"))
+        .map(l -> l.substring(l.lastIndexOf(' ') + 1))
+        .findFirst().orElseThrow();
+  }
+
+  private static void awaitFile(Path file) throws InterruptedException {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (!Files.exists(file)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(file + " did not appear within " + TIMEOUT);
+      }
+      Thread.sleep(20); // polling a child process's progress; no logic under test sleeps
+    }
+  }
+}
