@@ -61,6 +61,8 @@ class NightlyWrapperTest {
 
   @BeforeEach
   void setUp() throws IOException {
+    Tools.require("jq"); // the wrapper needs it for metrics
+    Tools.require("flock");
     javaHome = Files.createDirectories(dir.resolve("jdk/bin")).getParent();
     Path java = javaHome.resolve("bin/java");
     Files.writeString(java, FAKE_JAVA);
