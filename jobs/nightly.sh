@@ -25,7 +25,6 @@ set -euo pipefail
 
 readonly EX_LOCKED=75
 readonly EX_CONFIG=78
-readonly OUTCOMES=(created adopted unhealthy failed invalid unknown aborted)
 readonly KNOWN_KEYS=" JOB_NAME MANIFEST SPACE RATE BURST CONCURRENCY LEDGER_DIR KEEP_DAYS BASE_URL JAR \
 DEFAULTS SHARD GRACE EXTRA_ARGS METRICS_DIR JAVA_OPTS API_KEY_FILE "
 
@@ -225,16 +224,12 @@ write_metrics() {
   elif [[ -r $prom ]]; then
     last_success=$(awk '$1 ~ /^provisioner_last_success_timestamp_seconds(\{|$)/ { v = $2 } END { print (v == "" ? 0 : v) }' "$prom")
   fi
+  local from_summary=""
+  if [[ -s $summary ]]; then
+    from_summary=$(summary_metrics "$summary" "$labels") || from_summary=""
+  fi
   {
-    if [[ -s $summary ]] && counts=$(summary_counts "$summary"); then
-      echo "# HELP provisioner_items Items of the job's ledger by outcome after the last run."
-      echo "# TYPE provisioner_items gauge"
-      local outcome n
-      for outcome in "${OUTCOMES[@]}"; do
-        n=$(jq -r --arg o "$outcome" '.[$o] // 0' <<< "$counts")
-        echo "provisioner_items{$labels,outcome=\"$outcome\"} $n"
-      done
-    fi
+    [[ -n $from_summary ]] && echo "$from_summary"
     echo "# HELP provisioner_run_duration_seconds Wall-clock duration of the last run."
     echo "# TYPE provisioner_run_duration_seconds gauge"
     echo "provisioner_run_duration_seconds{$labels} $((finished - started))"
@@ -251,10 +246,27 @@ write_metrics() {
   mv -f -- "$tmp" "$prom"
 }
 
-# summary_counts FILE: prints {"created": n, ...} from the provisioner's summary JSON
-summary_counts() {
-  jq -ce '(.outcomes // .byOutcome // .items // empty) | select(type == "object")
-          | with_entries(select(.value | type == "number"))' "$1" 2> /dev/null
+# summary_metrics FILE LABELS: the metrics taken from the provisioner's --summary JSON
+# ({"outcomes": {"created": n, ...}, "alreadyDone": n, "attempts": n, "retries": {...},
+#   "latencyMs": {"p50": n, ...}}); fails when the file has no outcomes.
+summary_metrics() {
+  jq -r --arg l "$2" '
+    def m($name; $help; rows):
+      "# HELP \($name) \($help)", "# TYPE \($name) gauge", (rows | "\($name){\($l)\(.[0])} \(.[1])");
+    (.outcomes | if type == "object" then . else error("the summary has no outcomes") end) as $o
+    | m("provisioner_items"; "Items that ended in the last run, by outcome.";
+        ("created", "adopted", "unhealthy", "failed", "invalid", "unknown", "aborted")
+        | [",outcome=\"\(.)\"", ($o[.] // 0)]),
+      m("provisioner_items_already_done"; "Items the last run skipped: created or adopted by an earlier try of the same night.";
+        ["", (.alreadyDone // 0)]),
+      m("provisioner_attempts"; "Create calls the last run started, retries included.";
+        ["", (.attempts // 0)]),
+      m("provisioner_retries"; "Retries in the last run, by cause.";
+        (.retries // {}) | to_entries[] | [",cause=\"\(.key)\"", .value]),
+      m("provisioner_create_latency_seconds"; "Create-call latency in the last run by nearest-rank percentile (p50, p90, p99, max).";
+        (.latencyMs // {}) | to_entries[] | select(.value != null)
+        | [",percentile=\"\(.key)\"", .value / 1000])
+  ' "$1" 2> /dev/null
 }
 
 if [[ -n $metrics_dir ]]; then

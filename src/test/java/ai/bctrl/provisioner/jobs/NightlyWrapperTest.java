@@ -280,12 +280,21 @@ class NightlyWrapperTest {
     }
   }
 
+  /** A summary as the CLI writes it with --summary. */
+  private static final String SUMMARY = """
+      {
+        "outcomes" : { "created" : 27, "adopted" : 2, "unhealthy" : 0, "failed" : 1, "invalid" : 0, "unknown" : 0, "aborted" : 0 },
+        "alreadyDone" : 3, "keptUnhealthy" : 0, "attempts" : 35,
+        "retries" : { "rateLimited429" : 1, "server5xx" : 4, "timeout" : 0, "reset" : 0 },
+        "createsPerSecond" : 1.5,
+        "latencyMs" : { "p50" : 300, "p90" : 900, "p99" : 1250, "max" : 4000 },
+        "wallTimeMs" : 20000, "stopped" : null, "exitCode" : 2
+      }
+      """;
+
   @Test
   void writesTheSummaryAsAPrometheusTextfile() throws Exception {
-    WrapperRun.Result r = wrapper(definition())
-        .env("FAKE_SUMMARY", "{\"outcomes\": {\"created\": 27, \"adopted\": 2, \"failed\": 1}}")
-        .env("FAKE_RC", "2")
-        .run(TIMEOUT);
+    WrapperRun.Result r = wrapper(definition()).env("FAKE_SUMMARY", SUMMARY).env("FAKE_RC", "2").run(TIMEOUT);
 
     assertThat(r.exitCode()).isEqualTo(2);
     String prom = Files.readString(metrics.resolve("provisioner_nightly.prom"));
@@ -297,9 +306,19 @@ class NightlyWrapperTest {
         "provisioner_items{job_name=\"nightly\",outcome=\"invalid\"} 0",
         "provisioner_items{job_name=\"nightly\",outcome=\"unknown\"} 0",
         "provisioner_items{job_name=\"nightly\",outcome=\"aborted\"} 0",
-        prom.lines().filter(l -> l.startsWith("provisioner_run_duration_seconds{")).findFirst().orElseThrow(),
+        "provisioner_items_already_done{job_name=\"nightly\"} 3",
+        "provisioner_attempts{job_name=\"nightly\"} 35",
+        "provisioner_retries{job_name=\"nightly\",cause=\"rateLimited429\"} 1",
+        "provisioner_retries{job_name=\"nightly\",cause=\"server5xx\"} 4",
+        "provisioner_retries{job_name=\"nightly\",cause=\"timeout\"} 0",
+        "provisioner_retries{job_name=\"nightly\",cause=\"reset\"} 0",
+        "provisioner_create_latency_seconds{job_name=\"nightly\",percentile=\"p50\"} 0.3",
+        "provisioner_create_latency_seconds{job_name=\"nightly\",percentile=\"p90\"} 0.9",
+        "provisioner_create_latency_seconds{job_name=\"nightly\",percentile=\"p99\"} 1.25",
+        "provisioner_create_latency_seconds{job_name=\"nightly\",percentile=\"max\"} 4",
+        line(prom, "provisioner_run_duration_seconds{"),
         "provisioner_exit_code{job_name=\"nightly\"} 2",
-        prom.lines().filter(l -> l.startsWith("provisioner_last_run_timestamp_seconds{")).findFirst().orElseThrow(),
+        line(prom, "provisioner_last_run_timestamp_seconds{"),
         "provisioner_last_success_timestamp_seconds{job_name=\"nightly\"} 0");
     assertThat(prom).containsPattern("(?m)^provisioner_run_duration_seconds\\{job_name=\"nightly\"} \\d+$")
         .containsPattern("(?m)^provisioner_last_run_timestamp_seconds\\{job_name=\"nightly\"} \\d{10}$")
@@ -307,6 +326,20 @@ class NightlyWrapperTest {
     try (Stream<Path> files = Files.list(metrics)) {
       assertThat(files).as("no temporary file left behind").hasSize(1);
     }
+  }
+
+  @Test
+  void writesNoItemMetricsFromAnUnreadableSummary() throws Exception {
+    WrapperRun.Result r = wrapper(definition()).env("FAKE_SUMMARY", "{\"outcomes\": [1, 2").run(TIMEOUT);
+
+    assertThat(r.exitCode()).isZero();
+    assertThat(Files.readString(metrics.resolve("provisioner_nightly.prom")))
+        .doesNotContain("provisioner_items")
+        .contains("provisioner_exit_code{job_name=\"nightly\"} 0\n");
+  }
+
+  private static String line(String text, String prefix) {
+    return text.lines().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow();
   }
 
   @Test
@@ -339,14 +372,14 @@ class NightlyWrapperTest {
 
   @Test
   void labelsShardsAndGivesEachShardItsOwnLockLedgerAndMetrics() throws Exception {
-    WrapperRun.Result r = wrapper(definition("SHARD=1/4")).env("FAKE_SUMMARY", "{\"outcomes\":{\"created\":5}}").run(TIMEOUT);
+    WrapperRun.Result r = wrapper(definition("SHARD=1/4")).env("FAKE_SUMMARY", SUMMARY).run(TIMEOUT);
 
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     assertThat(recordedArgs()).containsSequence("--shard", "1/4")
         .contains(ledgers.resolve("nightly." + DATE + ".shard-1-of-4.ledger.csv").toString());
     assertThat(ledgers.resolve("nightly.shard-1-of-4.lock")).exists();
     assertThat(Files.readString(metrics.resolve("provisioner_nightly.shard-1-of-4.prom")))
-        .contains("provisioner_items{job_name=\"nightly\",shard=\"1/4\",outcome=\"created\"} 5\n");
+        .contains("provisioner_items{job_name=\"nightly\",shard=\"1/4\",outcome=\"created\"} 27\n");
   }
 
   private static String lastSuccess(Path prom) throws IOException {
