@@ -186,8 +186,8 @@ class NightlyWrapperIT {
   @Test
   void aCrashMidRunFollowedByAReRunCreatesEachItemOnce() throws Exception {
     // slow enough that the run is surely mid-way when its java is killed
-    startSandbox(Duration.ofMillis(150), Duration.ofMillis(400));
-    Path def = definition(3);
+    startSandbox(Duration.ofMillis(200), Duration.ofMillis(500));
+    Path def = definition(2);
     Path ledgerFile = ledgers.resolve("nightly." + NIGHT + ".ledger.csv");
     WrapperRun first = wrapper(def, NIGHT, "crashed");
     Process wrapperProcess = first.start();

@@ -371,6 +371,21 @@ class NightlyWrapperTest {
   }
 
   @Test
+  void forwardsSigintToTheProvisionerAsSigint() throws Exception {
+    WrapperRun run = wrapper(definition()).env("FAKE_SLEEP", "30");
+    Process p = run.start();
+    awaitFile(fake.resolve("sleeping"));
+
+    Tools.Output kill = Tools.run(List.of("kill", "-INT", Long.toString(p.pid())), dir);
+    assertThat(kill.exitCode()).as(kill.text()).isZero();
+
+    WrapperRun.Result r = run.await(p, TIMEOUT);
+    assertThat(r.exitCode()).isEqualTo(130);
+    assertThat(Files.readString(fake.resolve("signal"))).isEqualTo("INT\n");
+    assertThat(Files.readString(metrics.resolve("provisioner_nightly.prom"))).contains("provisioner_exit_code{job_name=\"nightly\"} 130\n");
+  }
+
+  @Test
   void labelsShardsAndGivesEachShardItsOwnLockLedgerAndMetrics() throws Exception {
     WrapperRun.Result r = wrapper(definition("SHARD=1/4")).env("FAKE_SUMMARY", SUMMARY).run(TIMEOUT);
 
