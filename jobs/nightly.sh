@@ -189,17 +189,33 @@ log "job $job$shard_suffix: batch $batch, ledger $ledger"
 started=$(date -u +%s)
 # A summary left by an earlier try of tonight must not be taken for this run's.
 rm -f -- "$summary"
-# The provisioner inherits the lock's descriptor, so the lock is held for as long as it runs,
-# even if this wrapper is killed. It runs as a job of its own (set -m) so that it does not ignore SIGINT as
-# background commands of a script otherwise do; the wrapper forwards SIGINT/SIGTERM to it and
-# waits for it to drain (--grace) and flush its ledger.
+# The provisioner inherits the lock's descriptor, so the lock stays held for as long as it runs,
+# even if this wrapper is killed. It runs as a job of its own (set -m) so that it does not ignore
+# SIGINT as a script's background commands otherwise do. The wrapper forwards SIGINT, SIGTERM and
+# SIGHUP to it and waits while it drains (--grace) and flushes its ledger. A signal that arrives
+# before the provisioner has started stops the wrapper instead.
+child=""
+pending=""
+# shellcheck disable=SC2317 # called by the traps below
+forward() {
+  pending=$1
+  if [[ -n $child ]]; then
+    kill -"$1" "$child" 2> /dev/null || true
+  fi
+}
+trap 'forward INT' INT
+trap 'forward TERM' TERM
+trap 'forward HUP' HUP
+if [[ -n $pending ]]; then
+  die "$(( 128 + $(kill -l "$pending") ))" "job $job$shard_suffix: stopped by SIG$pending before the provisioner started"
+fi
 set -m
 "${cmd[@]}" &
 child=$!
 set +m
-trap 'kill -INT "$child" 2> /dev/null || true' INT
-trap 'kill -TERM "$child" 2> /dev/null || true' TERM
-trap 'kill -HUP "$child" 2> /dev/null || true' HUP
+if [[ -n $pending ]]; then
+  kill -"$pending" "$child" 2> /dev/null || true
+fi
 set +e
 wait "$child"
 rc=$?
