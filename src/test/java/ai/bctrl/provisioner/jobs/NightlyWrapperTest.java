@@ -397,6 +397,39 @@ class NightlyWrapperTest {
         .contains("provisioner_items{job_name=\"nightly\",shard=\"1/4\",outcome=\"created\"} 27\n");
   }
 
+  @Test
+  void acceptsTheShippedExampleDefinitions() throws Exception {
+    String example = Tools.read(Tools.JOBS.resolve("examples/nightly.env"));
+    String configMap = KubernetesManifests.load(Tools.JOBS.resolve("k8s/configmap.yaml")).stream()
+        .map(KubernetesManifests.Document::resource)
+        .filter(r -> r.getMetadata().getName().equals("provisioner-nightly"))
+        .map(r -> ((io.fabric8.kubernetes.api.model.ConfigMap) r).getData().get("nightly.env"))
+        .findFirst().orElseThrow();
+    for (String shipped : List.of(example, configMap)) {
+      // the same definition with this machine's paths
+      String local = shipped.lines().map(l -> {
+        if (l.startsWith("MANIFEST=")) {
+          return "MANIFEST=" + manifest;
+        } else if (l.startsWith("LEDGER_DIR=")) {
+          return "LEDGER_DIR=" + ledgers;
+        } else if (l.startsWith("METRICS_DIR=")) {
+          return "METRICS_DIR=" + metrics;
+        } else if (l.startsWith("JAR=")) {
+          return "JAR=" + jar;
+        }
+        return l;
+      }).collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+      Path def = Files.writeString(dir.resolve("shipped.env"), local);
+
+      WrapperRun.Result r = wrapper(def).run(TIMEOUT);
+
+      assertThat(r.exitCode()).as(r.stderr()).isZero();
+      assertThat(recordedArgs()).containsSequence("--batch", "nightly-" + DATE)
+          .containsSequence("--rate", "5").containsSequence("--concurrency", "16").containsSequence("--grace", "30s")
+          .containsSequence("--max-items", "5000", "--deadline", "5h", "--quiet");
+    }
+  }
+
   private static String lastSuccess(Path prom) throws IOException {
     return Files.readAllLines(prom).stream()
         .filter(l -> l.startsWith("provisioner_last_success_timestamp_seconds{"))
