@@ -74,6 +74,8 @@ final class SandboxHandler
     final String key;
     final JsonNode body;
     volatile Answer answer;
+    /** Set when a held create will finish this entry even if its request is cancelled. */
+    volatile boolean held;
 
     IdemEntry(String key, JsonNode body) {
       this.key = key;
@@ -223,7 +225,14 @@ final class SandboxHandler
     Draw d = draw(c);
     IdemEntry entry = idem;
     Mono<Void> act = Mono.defer(() -> act(res, space, body, requestId, d, entry));
-    return d.latencyNanos() == 0 ? act : Mono.delay(Duration.ofNanos(d.latencyNanos()), c.scheduler()).then(act);
+    Mono<Void> timed =
+        d.latencyNanos() == 0 ? act : Mono.delay(Duration.ofNanos(d.latencyNanos()), c.scheduler()).then(act);
+    // a client that goes away before anything was created must not leave its key "in progress"
+    return entry == null ? timed : timed.doOnCancel(() -> {
+      if (entry.answer == null && !entry.held) {
+        release(entry);
+      }
+    });
   }
 
   private Draw draw(SandboxConfig c) {
@@ -287,10 +296,19 @@ final class SandboxHandler
       }
       case HOLD -> {
         stats.fault(f);
+        if (idem != null) {
+          idem.held = true;
+        }
         Sinks.One<Answer> done = Sinks.one();
         Duration hold = config().hold();
-        pending.add(config().scheduler().schedule(
-            () -> done.tryEmitValue(createRuntime(space, body, d.id(), false, requestId, idem)),
+        // scheduled apart from the request: the runtime is created even if the client has gone
+        Disposable.Swap slot = Disposables.swap();
+        pending.add(slot);
+        slot.update(config().scheduler().schedule(
+            () -> {
+              pending.remove(slot);
+              done.tryEmitValue(createRuntime(space, body, d.id(), false, requestId, idem));
+            },
             hold.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS));
         return done.asMono().flatMap(a -> send(res, a));
       }

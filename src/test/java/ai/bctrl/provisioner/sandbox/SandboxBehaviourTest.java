@@ -252,6 +252,19 @@ class SandboxBehaviourTest {
   }
 
   @Test
+  void withIdempotencyAKeyWhoseClientLeftBeforeAnyCreateIsFreeAgain() {
+    SandboxServer s = start(base().idempotency(true).latency(Duration.ofSeconds(2), Duration.ofSeconds(2)));
+    assertThatThrownBy(
+            () -> SandboxHttp.send(s, "POST", "/v1/spaces/a/runtimes", body("k"), Duration.ofMillis(100),
+                "Authorization", "Bearer " + KEY, "Idempotency-Key", "k"))
+        .hasCauseInstanceOf(HttpTimeoutException.class);
+    eventually(() -> s.stats().inFlight() == 0);
+    s.reconfigure(s.config().toBuilder().latency(Duration.ZERO, Duration.ZERO).build());
+    assertThat(post(s, "a", body("k"), "Idempotency-Key", "k").statusCode()).isEqualTo(200);
+    assertThat(s.stats().runtimes()).isEqualTo(1);
+  }
+
+  @Test
   void theSameSeedMakesTheSameChoicesInTheSameOrder() throws Exception {
     List<String> first = run(7L);
     assertThat(run(7L)).isEqualTo(first);
