@@ -380,8 +380,9 @@ final class SandboxHandler
     return a;
   }
 
+  /** A run id derived from the runtime id, so it is as reproducible as the id itself. */
   private static String activeRunId(UUID id) {
-    return new UUID(id.getMostSignificantBits() ^ 0x5A5A5A5A0000L, ~id.getLeastSignificantBits() & 0x3FFFFFFFFFFFFFFFL | 0x8000000000000000L).toString();
+    return UUID.nameUUIDFromBytes(("run:" + id).getBytes(StandardCharsets.UTF_8)).toString();
   }
 
   private void release(IdemEntry idem) {
