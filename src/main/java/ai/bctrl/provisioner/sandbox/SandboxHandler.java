@@ -27,6 +27,7 @@ import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -40,7 +41,7 @@ import tools.jackson.databind.node.ObjectNode;
  * Answers the sandbox's routes. Order of checks for a create: auth (401), space id (400), rate
  * limit (429), body (400), idempotency (replay or 409), then the drawn latency, then the drawn
  * fault, then the quota (402), then the create. Nothing here blocks: delays are timed on the
- * config's scheduler, and a held create is scheduled apart from the request, so it happens even if
+ * config's scheduler (by default the server's own timer threads), and a held create is scheduled apart from the request, so it happens even if
  * the client goes away.
  */
 final class SandboxHandler
@@ -96,8 +97,10 @@ final class SandboxHandler
   private final AtomicLong requestSeq = new AtomicLong();
   private final ConcurrentHashMap<String, IdemEntry> idempotency = new ConcurrentHashMap<>();
   private final Disposable.Composite pending = Disposables.composite();
+  private final Scheduler timer;
 
-  SandboxHandler(SandboxConfig config, String apiKey, long seed, String requestPrefix) {
+  SandboxHandler(SandboxConfig config, String apiKey, long seed, String requestPrefix, Scheduler timer) {
+    this.timer = timer;
     this.json = JsonMapper.builder().build();
     this.validator = SchemaValidator.createRuntime(json);
     this.expectedAuth = ("Bearer " + apiKey).getBytes(StandardCharsets.UTF_8);
@@ -120,6 +123,10 @@ final class SandboxHandler
 
   RuntimeStore store() {
     return store;
+  }
+
+  private Scheduler scheduler(SandboxConfig c) {
+    return c.scheduler() != null ? c.scheduler() : timer;
   }
 
   /** Cancels held creates that have not happened yet. */
@@ -226,7 +233,7 @@ final class SandboxHandler
     IdemEntry entry = idem;
     Mono<Void> act = Mono.defer(() -> act(res, space, body, requestId, d, entry));
     Mono<Void> timed =
-        d.latencyNanos() == 0 ? act : Mono.delay(Duration.ofNanos(d.latencyNanos()), c.scheduler()).then(act);
+        d.latencyNanos() == 0 ? act : Mono.delay(Duration.ofNanos(d.latencyNanos()), scheduler(c)).then(act);
     // a client that goes away before anything was created must not leave its key "in progress"
     return entry == null ? timed : timed.doOnCancel(() -> {
       if (entry.answer == null && !entry.held) {
@@ -304,7 +311,7 @@ final class SandboxHandler
         // scheduled apart from the request: the runtime is created even if the client has gone
         Disposable.Swap slot = Disposables.swap();
         pending.add(slot);
-        slot.update(config().scheduler().schedule(
+        slot.update(scheduler(config()).schedule(
             () -> {
               pending.remove(slot);
               done.tryEmitValue(createRuntime(space, body, d.id(), false, requestId, idem));

@@ -166,6 +166,25 @@ class SandboxServerTest {
   }
 
   @Test
+  void aCursorStaysValidWhenRuntimesAreDeletedOrAddedMeanwhile() {
+    SandboxServer s = start(base());
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ids.add(json(post(s, "a", body("k" + i))).get("id").stringValue());
+    }
+    JsonNode first = json(get(s, "/v1/spaces/a/runtimes?limit=1"));
+    assertThat(first.get("data").get(0).get("id").stringValue()).isEqualTo(ids.get(0));
+    assertThat(s.deleteRuntime("a", ids.get(1))).isTrue();
+    ids.add(json(post(s, "a", body("k3"))).get("id").stringValue());
+    JsonNode rest = json(get(s, "/v1/spaces/a/runtimes?limit=10&cursor=" + first.get("nextCursor").stringValue()));
+    List<String> restIds = new ArrayList<>();
+    rest.get("data").forEach(r -> restIds.add(r.get("id").stringValue()));
+    assertThat(restIds).containsExactly(ids.get(2), ids.get(3));
+    assertThat(rest.get("nextCursor").isNull()).isTrue();
+    assertThat(s.deleteRuntime("a", ids.get(1))).isFalse();
+  }
+
+  @Test
   void servesTheStatsAsJsonWithoutAuth() {
     SandboxServer s = start(base());
     post(s, "a", body("k1"));
