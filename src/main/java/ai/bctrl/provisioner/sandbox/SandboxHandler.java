@@ -41,8 +41,8 @@ import tools.jackson.databind.node.ObjectNode;
  * Answers the sandbox's routes. Order of checks for a create: auth (401), space id (400), rate
  * limit (429), body (400), idempotency (replay or 409), then the drawn latency, then the drawn
  * fault, then the quota (402), then the create. Nothing here blocks: delays are timed on the
- * config's scheduler (by default the server's own timer threads), and a held create is scheduled apart from the request, so it happens even if
- * the client goes away.
+ * config's scheduler (by default the server's own timer threads), and a held create is scheduled
+ * apart from the request, so it happens even if the client goes away.
  */
 final class SandboxHandler
     implements BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> {
@@ -211,7 +211,9 @@ final class SandboxHandler
     }
     SandboxConfig c = b.config();
     IdemEntry idem = null;
-    String idemKey = c.idempotency() ? req.requestHeaders().get("Idempotency-Key") : null;
+    String header = c.idempotency() ? req.requestHeaders().get("Idempotency-Key") : null;
+    // keys are scoped to their space, as the request they name is
+    String idemKey = header == null ? null : space + "\n" + header;
     if (idemKey != null) {
       IdemEntry fresh = new IdemEntry(idemKey, body);
       IdemEntry seen = idempotency.putIfAbsent(idemKey, fresh);
