@@ -114,6 +114,33 @@ class SandboxServerTest {
   }
 
   @Test
+  void aPooledReactorNettyClientReusesOneConnectionForEveryRequest() {
+    SandboxServer s = start(base());
+    java.util.Set<Object> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    reactor.netty.resources.ConnectionProvider pool = reactor.netty.resources.ConnectionProvider.create("keep-alive-test", 1);
+    try {
+      reactor.netty.http.client.HttpClient client = reactor.netty.http.client.HttpClient.create(pool)
+          .baseUrl(s.baseUrl().toString())
+          .headers(h -> h.set("Authorization", "Bearer " + KEY).set("Content-Type", "application/json"))
+          .doOnConnected(c -> connections.add(c.channel().id()));
+      List<Integer> statuses = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        String b = i == 2 ? "{\"type\":\"nope\"}" : body("k" + i);
+        statuses.add(client.post().uri("/v1/spaces/a/runtimes")
+            .send(reactor.netty.ByteBufFlux.fromString(reactor.core.publisher.Mono.just(b)))
+            .responseSingle((r, bytes) -> bytes.asString().thenReturn(r.status().code()))
+            .block(Duration.ofSeconds(5)));
+      }
+      statuses.add(client.get().uri("/v1/spaces/a/runtimes")
+          .responseSingle((r, bytes) -> bytes.asString().thenReturn(r.status().code())).block(Duration.ofSeconds(5)));
+      assertThat(statuses).containsExactly(200, 200, 400, 200, 200, 200);
+      assertThat(connections).hasSize(1);
+    } finally {
+      pool.disposeLater().block(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
   void rejectsAMissingOrWrongKeyWith401OnCreateAndList() {
     SandboxServer s = start(base());
     for (String auth : List.of("", "Bearer nope", "Basic " + KEY, KEY, "bearer " + KEY)) {
