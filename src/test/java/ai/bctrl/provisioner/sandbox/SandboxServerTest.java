@@ -228,6 +228,9 @@ class SandboxServerTest {
     assertThat(n.get("faults").get("reset-after").longValue()).isZero();
     assertThat(n.get("runtimes").intValue()).isEqualTo(2);
     assertThat(s.stats().duplicates()).isEqualTo(1);
+    JsonNode lean = json(SandboxHttp.send(s, "GET", "/__sandbox/stats?createStartNanos=false", null, Duration.ofSeconds(5)));
+    assertThat(lean.has("createStartNanos")).isFalse();
+    assertThat(lean.get("createRequests").longValue()).isEqualTo(3);
   }
 
   @Test
