@@ -99,7 +99,7 @@ final class JsonRowSource implements RowSource {
     if (what == null) {
       what = e.getClass().getSimpleName();
     }
-    what = what.lines().findFirst().orElse("").replaceAll("'[^']{2,}'", "'...'").replaceAll("\"[^\"]{2,}\"", "\"...\"");
+    what = what.lines().findFirst().orElse("").replaceAll("token '[^']*'", "token");
     return new ManifestException(file + ":" + Math.max(line, 1) + ": malformed JSON: " + what
         + "; fix the JSON (quotes, commas, brackets)", e);
   }
