@@ -65,7 +65,7 @@ public final class ManifestPlan {
   /** As {@link #of(Flux, Map)}; {@link #errors()} names the manifest {@code fileName}. */
   public static Mono<ManifestPlan> of(Flux<ManifestEntry> entries, Map<String, Outcome> ledgerLastOutcomes,
       String fileName) {
-    Map<String, Outcome> ledger = Map.copyOf(ledgerLastOutcomes);
+    Map<String, Outcome> ledger = Collections.unmodifiableMap(ledgerLastOutcomes);
     return entries.collect(() -> new Acc(ledger), Acc::add).map(a -> new ManifestPlan(a, fileName));
   }
 
@@ -161,7 +161,8 @@ public final class ManifestPlan {
   /** The fold's mutable state; lives only inside {@link #of}. */
   private static final class Acc {
     final Map<String, Outcome> ledger;
-    final Set<String> ledgerSeen = new HashSet<>();
+    /** 64-bit hashes of the ledger keys that are items: no copy of a million keys. */
+    final LongHashSet ledgerSeen = new LongHashSet();
     final Set<String> invalidKeys = new HashSet<>();
     final List<ManifestEntry.Invalid> invalid = new ArrayList<>();
     final Map<String, Integer> bySpace = new TreeMap<>();
@@ -197,7 +198,7 @@ public final class ManifestPlan {
       }
       Outcome o = ledger.get(item.key());
       if (o != null) {
-        ledgerSeen.add(item.key());
+        ledgerSeen.add(Keys.hash64(item.key()));
       }
       if (o == null || o == Outcome.FAILED || o == Outcome.INVALID) {
         toCreate++;
@@ -215,7 +216,7 @@ public final class ManifestPlan {
       Map<String, Outcome> out = new TreeMap<>();
       for (Map.Entry<String, Outcome> e : ledger.entrySet()) {
         Outcome o = e.getValue();
-        if (o == Outcome.FAILED || o == Outcome.INVALID || ledgerSeen.contains(e.getKey())) {
+        if (o == Outcome.FAILED || o == Outcome.INVALID || ledgerSeen.contains(Keys.hash64(e.getKey()))) {
           continue;
         }
         String k = e.getKey();
