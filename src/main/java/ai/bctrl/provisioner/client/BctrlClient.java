@@ -128,10 +128,11 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
       return http
           .headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/json")
               .set("Idempotency-Key", item.key()))
-          .doAfterRequest((req, conn) -> written.set(true))
           .post()
           .uri(base + "/v1/spaces/" + encodePath(item.spaceId()) + "/runtimes")
-          .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)))
+          .send((req, out) -> out.send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)))
+              .then()
+              .doOnSuccess(x -> written.set(true)))
           .responseSingle((res, content) -> content.asByteArray()
               .defaultIfEmpty(new byte[0])
               .map(bytes -> toReply(res.status().code(), res.responseHeaders(), bytes)))
