@@ -89,6 +89,17 @@ class ProvisionerE2ETest {
     }
   }
 
+  /**
+   * The client never has more than {@code concurrency} creates in flight (exact), and the sandbox
+   * never sees more than that plus one: the sandbox counts a request until its own write of the
+   * answer has completed, and on a busy machine the client can have read that answer and sent its
+   * next request before the sandbox's event loop gets to its bookkeeping.
+   */
+  private static void assertConcurrencyHeld(Provisioner p, SandboxStats st, int concurrency) {
+    assertThat(p.stats().maxInFlight()).isBetween(1, concurrency);
+    assertThat(st.maxInFlight()).isLessThanOrEqualTo(concurrency + 1);
+  }
+
   @Test
   void withFaultsBeforeCreatingEveryItemIsCreatedExactlyOnce() {
     SandboxServer s = sandbox(fast().faults(Map.of(FaultKind.HTTP_503, 0.10, FaultKind.HTTP_500, 0.05,
@@ -103,7 +114,7 @@ class ProvisionerE2ETest {
     assertThat(st.faults(FaultKind.HTTP_500)).isPositive();
     assertThat(st.faults(FaultKind.HTTP_429)).isPositive();
     assertThat(st.faults(FaultKind.RESET_BEFORE)).isPositive();
-    assertThat(st.maxInFlight()).isLessThanOrEqualTo(8);
+    assertConcurrencyHeld(p, st, 8);
     assertThat(p.stats().retries().get(RetryCause.RATE_LIMITED)).isEqualTo(st.faults(FaultKind.HTTP_429));
   }
 
@@ -125,7 +136,7 @@ class ProvisionerE2ETest {
     long lost = st.faults(FaultKind.RESET_AFTER) + st.faults(FaultKind.HOLD) + st.faults(FaultKind.TRUNCATE);
     // every lost answer is adopted; answers slowed past the timeout by a busy machine may add more
     assertThat(o.counts().get(Outcome.ADOPTED)).isGreaterThanOrEqualTo(lost);
-    assertThat(st.maxInFlight()).isLessThanOrEqualTo(16);
+    assertConcurrencyHeld(p, st, 16);
   }
 
   @Test
@@ -142,7 +153,7 @@ class ProvisionerE2ETest {
     Outcomes o = run(p, items);
     SandboxStats st = s.stats();
     assertEveryItemExactlyOnce(st, items, o);
-    assertThat(st.maxInFlight()).isLessThanOrEqualTo(6);
+    assertConcurrencyHeld(p, st, 6);
     List<Long> starts = new ArrayList<>(st.createStartNanos());
     Collections.sort(starts);
     assertThat(starts).hasSize(60);
