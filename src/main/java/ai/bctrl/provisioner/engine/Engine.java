@@ -200,7 +200,7 @@ public final class Engine {
       }
       if (v.cause() == RetryCause.RATE_LIMITED) {
         st.rateLimited++;
-        Duration pause = v.retryAfter() != null ? v.retryAfter() : backoff.delay(st.rateLimited, null);
+        Duration pause = v.retryAfter() != null ? v.retryAfter() : backoff.ceiling(st.rateLimited);
         if (pause.compareTo(cfg.maxRetryAfter()) <= 0) {
           limiter.pause(pause);
         }
