@@ -474,6 +474,17 @@ class EngineTest {
     assertThat(api.creates).extracting(FakeApi.Call::startMs).containsExactly(0L, 100L);
   }
 
+  @Test
+  void theFirstListingFollowsEveryPageOfAManyPagedSpace() {
+    int pages = 20_000;
+    api.listBehaviour = (a, space, n) -> Mono.just(new ai.bctrl.provisioner.client.ListPage(
+        n == pages ? List.of(a.createNow(item("k0"), RuntimeStatus.ACTIVE)) : List.of(), n == pages ? null : "c" + n));
+    Run r = run(engine(settings()), items(2)).advance(Duration.ofMinutes(1));
+    assertThat(api.listStartsMs).hasSize(pages);
+    assertThat(r.result("k0").outcome()).isEqualTo(Outcome.ADOPTED);
+    assertThat(r.result("k1").outcome()).isEqualTo(Outcome.CREATED);
+  }
+
   static <T> Function<T, T> id() {
     return Function.identity();
   }
