@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.reactivestreams.Publisher;
 import reactor.core.Disposable;
@@ -96,7 +97,7 @@ public final class Engine {
 
     /** The pipeline, top to bottom. */
     Flux<ItemResult> results(Flux<Item> items, Publisher<Duration> stop) {
-      Disposable stopRequests = Flux.from(stop).subscribe(control::stop);
+      Disposable stopRequests = Flux.from(stop).subscribe(control::stop, e -> control.stop(Duration.ZERO));
       return items
           .takeUntilOther(control.stopping())          // a stopping run reads no more input
           .flatMap(this::item, maxPending, 1)          // bounded read-ahead: demand reaches the input
@@ -166,7 +167,7 @@ public final class Engine {
       }
       st.calls++;
       stats.callStarted();
-      java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+      AtomicBoolean ended = new AtomicBoolean();
       Runnable end = () -> {
         if (ended.compareAndSet(false, true)) {
           st.lastEnd = now();
