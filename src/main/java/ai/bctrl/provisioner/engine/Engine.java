@@ -99,6 +99,10 @@ public final class Engine {
     Flux<ItemResult> results(Flux<Item> items, Publisher<Duration> stop) {
       Disposable stopRequests = Flux.from(stop).subscribe(control::stop, e -> control.stop(Duration.ZERO));
       return items
+          .onErrorResume(e -> {                        // a broken input stops the run like a fatal error
+            control.inputFailed(e);
+            return Mono.empty();
+          })
           .takeUntilOther(control.stopping())          // a stopping run reads no more input
           .flatMap(this::item, maxPending, 1)          // bounded read-ahead: demand reaches the input
           .concatWith(control.failure())               // a fatal cause ends the run, after the ABORTED records

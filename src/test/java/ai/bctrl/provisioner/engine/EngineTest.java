@@ -485,6 +485,17 @@ class EngineTest {
     assertThat(r.result("k1").outcome()).isEqualTo(Outcome.CREATED);
   }
 
+  @Test
+  void aBrokenInputLetsCallsInFlightEndThenEndsTheRunWithItsError() {
+    api.behaviour = (a, it, n) -> a.create(it, Duration.ofSeconds(2));
+    IllegalStateException broken = new IllegalStateException("manifest.csv:7: malformed CSV");
+    Flux<Item> input = Flux.fromIterable(items(3)).concatWith(Mono.delay(Duration.ofSeconds(1), vts)
+        .then(Mono.error(broken)));
+    Run r = run(engine(settings()), input, Flux.never()).advance(Duration.ofMinutes(1));
+    assertThat(r.error.get()).isSameAs(broken);
+    assertThat(r.results).hasSize(3).allSatisfy(x -> assertThat(x.outcome()).isEqualTo(Outcome.CREATED));
+  }
+
   static <T> Function<T, T> id() {
     return Function.identity();
   }
