@@ -140,6 +140,26 @@ class ProvisionerE2ETest {
   }
 
   @Test
+  void aCreatedButFailedRuntimeIsUnhealthyAndA502WithAnHtmlBodyIsSettled() {
+    SandboxServer s = sandbox(fast().faults(Map.of(FaultKind.FAILED, 0.2, FaultKind.HTTP_502, 0.1)));
+    List<Item> items = items("f", 100);
+    Provisioner p = provisioner(s, settings(s));
+    Outcomes o = run(p, items);
+    SandboxStats st = s.stats();
+    assertThat(o.error()).isNull();
+    assertThat(st.duplicates()).isZero();
+    assertThat(st.faults(FaultKind.FAILED)).isPositive();
+    assertThat(st.faults(FaultKind.HTTP_502)).isPositive();
+    assertThat(o.counts().get(Outcome.UNHEALTHY)).isEqualTo(st.faults(FaultKind.FAILED));
+    assertThat(o.results()).filteredOn(r -> r.outcome() == Outcome.UNHEALTHY).allSatisfy(r -> {
+      assertThat(r.runtimeId()).isNotBlank();
+      assertThat(r.status()).isEqualTo(ai.bctrl.provisioner.model.RuntimeStatus.FAILED);
+    });
+    assertThat(o.counts().get(Outcome.CREATED) + o.counts().get(Outcome.UNHEALTHY)).isEqualTo(100L);
+    assertThat(p.stats().settles()).isEqualTo(st.faults(FaultKind.HTTP_502));
+  }
+
+  @Test
   void theSandboxNeverSeesMoreStartsThanTheRateAllowsNorMoreCallsThanTheConcurrency() {
     // Warm the JVM up first on another sandbox, so class loading does not delay the first arrivals
     // of the measured run (which would squeeze its starts together at the server).
