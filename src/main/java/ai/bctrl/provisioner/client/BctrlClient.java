@@ -281,6 +281,9 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
         || e instanceof NoRouteToHostException) {
       return new TransportException(TransportException.Kind.CONNECT, false, "could not connect: " + e.getMessage(), e);
     }
+    if (e instanceof javax.net.ssl.SSLException) {
+      return new TransportException(TransportException.Kind.OTHER, written, "TLS failed: " + e.getMessage(), e);
+    }
     if (e instanceof PrematureCloseException || e instanceof ClosedChannelException || e instanceof IOException) {
       return new TransportException(TransportException.Kind.RESET, written,
           written ? "connection closed after the request was sent" : "connection closed before the request was sent", e);

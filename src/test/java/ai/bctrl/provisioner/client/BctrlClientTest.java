@@ -177,6 +177,29 @@ class BctrlClientTest {
   }
 
   @Test
+  @SuppressWarnings("deprecation") // SelfSignedCertificate: fine for a test certificate
+  void anHttpsServerWithAnUntrustedCertificateIsRefusedBeforeAnythingIsSent() throws Exception {
+    io.netty.handler.ssl.util.SelfSignedCertificate cert = new io.netty.handler.ssl.util.SelfSignedCertificate("localhost");
+    server = HttpServer.create().host("127.0.0.1").port(0)
+        .secure(spec -> spec.sslContext(reactor.netty.http.Http2SslContextSpec.forServer(cert.certificate(), cert.privateKey())))
+        .protocol(reactor.netty.http.HttpProtocol.H2, reactor.netty.http.HttpProtocol.HTTP11)
+        .handle((req, res) -> {
+          seen.add(new Seen(req.method().name(), req.uri(), req.requestHeaders().copy(), ""));
+          return res.sendString(Mono.just(RUNTIME));
+        })
+        .bindNow();
+    client = BctrlClient.create(URI.create("https://127.0.0.1:" + server.port()), "k", 2, Duration.ofSeconds(5),
+        Duration.ofSeconds(2), "provisioner/test", Schedulers.parallel());
+    Object r = client.create(item()).map(Object.class::cast).onErrorResume(Mono::just).block(Duration.ofSeconds(10));
+    assertThat(r).isInstanceOf(TransportException.class);
+    TransportException te = (TransportException) r;
+    assertThat(te.kind()).isEqualTo(TransportException.Kind.OTHER);
+    assertThat(te.requestWritten()).isFalse();
+    assertThat(te.getMessage()).startsWith("TLS failed: ");
+    assertThat(seen).isEmpty();
+  }
+
+  @Test
   void theDefaultUserAgentNamesTheVersionOrDev() {
     assertThat(BctrlClient.defaultUserAgent()).matches("provisioner/(dev|[0-9].*)");
   }
