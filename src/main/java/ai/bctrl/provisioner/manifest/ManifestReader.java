@@ -38,6 +38,7 @@ public final class ManifestReader {
             (session, sink) -> {
               ManifestEntry e = session.next();
               if (e == null) {
+                session.close(); // before complete: a subscriber that sees the end finds the file shut
                 sink.complete();
               } else {
                 sink.next(e);
