@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
@@ -31,6 +32,7 @@ import reactor.core.scheduler.Scheduler;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+import reactor.util.context.Context;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -48,6 +50,7 @@ final class SandboxHandler
     implements BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> {
 
   static final String STATS_PATH = "/__sandbox/stats";
+  private static final String CREATE_END = "sandbox.createEnd";
   private static final String PREFIX = "/v1/spaces/";
   private static final String SUFFIX = "/runtimes";
   private static final String JSON_TYPE = "application/json";
@@ -175,12 +178,31 @@ final class SandboxHandler
   private Mono<Void> create(HttpServerRequest req, HttpServerResponse res, String space, String requestId) {
     Behaviour b = behaviour.get();
     stats.createStarted(b.config().nanoTime().getAsLong());
+    AtomicBoolean ended = new AtomicBoolean();
+    Runnable end = () -> {
+      if (ended.compareAndSet(false, true)) {
+        stats.createEnded();
+      }
+    };
     return req.receive()
         .aggregate()
         .asByteArray()
         .defaultIfEmpty(EMPTY)
         .flatMap(body -> decide(req, res, space, requestId, body, b))
-        .doFinally(s -> stats.createEnded());
+        .doFinally(s -> end.run())
+        .contextWrite(Context.of(CREATE_END, end));
+  }
+
+  /**
+   * Ends the create's in-flight count just before its answer (or reset) goes out: counted after
+   * the write, a client that sends its next request the moment it reads the answer would be seen
+   * as one more in flight than it ever had.
+   */
+  private static Mono<Void> endingCreate(Mono<Void> answer) {
+    return Mono.deferContextual(ctx -> {
+      ctx.<Runnable>getOrEmpty(CREATE_END).ifPresent(Runnable::run);
+      return answer;
+    });
   }
 
   private Mono<Void> decide(
@@ -597,7 +619,7 @@ final class SandboxHandler
 
   private Mono<Void> send(HttpServerResponse res, Answer a) {
     stats.answered(a.status());
-    return sendUncounted(res, a);
+    return endingCreate(sendUncounted(res, a));
   }
 
   private static Mono<Void> sendUncounted(HttpServerResponse res, Answer a) {
@@ -611,11 +633,11 @@ final class SandboxHandler
   /** Drops the connection with a TCP reset and never answers. */
   private Mono<Void> drop(HttpServerResponse res) {
     stats.answered(0);
-    return Mono.create(sink -> res.withConnection(conn -> {
+    return endingCreate(Mono.create(sink -> res.withConnection(conn -> {
       Channel ch = conn.channel();
       ch.config().setOption(ChannelOption.SO_LINGER, 0);
       ch.close().addListener(f -> sink.success());
-    }));
+    })));
   }
 
   /**
@@ -628,13 +650,13 @@ final class SandboxHandler
     String head = "HTTP/1.1 200 OK\r\ncontent-type: " + a.contentType() + "\r\ncontent-length: " + body.length
         + "\r\nx-request-id: " + requestId + "\r\n\r\n";
     byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
-    return Mono.create(sink -> res.withConnection(conn -> {
+    return endingCreate(Mono.create(sink -> res.withConnection(conn -> {
       Channel ch = conn.channel();
       ChannelHandlerContext codec = ch.pipeline().context(NettyPipeline.HttpCodec);
       ChannelHandlerContext target = codec != null ? codec : ch.pipeline().firstContext();
       target.writeAndFlush(Unpooled.wrappedBuffer(headBytes, java.util.Arrays.copyOf(body, body.length / 2)))
           .addListener(f -> ch.close().addListener(g -> sink.success()));
-    }));
+    })));
   }
 
   private static String num(double d) {
