@@ -1,0 +1,459 @@
+package ai.bctrl.provisioner.sandbox;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * How a {@link SandboxServer} behaves: immutable, made by {@link #builder()}, whose {@code build()}
+ * checks every setting and names the one that is wrong. The defaults are the contract's {@code
+ * sandbox} defaults: port 8787, a random key, latency 50ms..300ms, no rate limit, no faults, hold
+ * 30s, no quota, no idempotency, a random seed, listing pages of 100.
+ */
+public final class SandboxConfig {
+
+  /** Most runtimes one listing page may hold (for {@code pageSize} and {@code ?limit=}). */
+  public static final int MAX_PAGE_SIZE = 1000;
+
+  /** A latency range: each create waits a uniformly drawn time in {@code [min, max]}. */
+  public record Latency(Duration min, Duration max) {
+    public Latency {
+      Objects.requireNonNull(min, "min");
+      Objects.requireNonNull(max, "max");
+    }
+  }
+
+  private final int port;
+  private final String apiKey;
+  private final Duration latencyMin;
+  private final Duration latencyMax;
+  private final double rate;
+  private final int burst;
+  private final Map<FaultKind, Double> faults;
+  private final double faultRate;
+  private final Map<FaultKind, Double> effectiveFaults;
+  private final Duration hold;
+  private final Integer maxActive;
+  private final boolean idempotency;
+  private final Long seed;
+  private final int pageSize;
+  private final Clock clock;
+  private final LongSupplier nanoTime;
+  private final Scheduler scheduler;
+
+  private SandboxConfig(Builder b) {
+    this.port = b.port;
+    this.apiKey = b.apiKey;
+    this.latencyMin = b.latencyMin;
+    this.latencyMax = b.latencyMax;
+    this.rate = b.rate;
+    this.burst = b.burst;
+    this.faults = Collections.unmodifiableMap(new EnumMap<>(b.faults));
+    this.faultRate = b.faultRate;
+    this.hold = b.hold;
+    this.maxActive = b.maxActive;
+    this.idempotency = b.idempotency;
+    this.seed = b.seed;
+    this.pageSize = b.pageSize;
+    this.clock = b.clock;
+    this.nanoTime = b.nanoTime;
+    this.scheduler = b.scheduler;
+    EnumMap<FaultKind, Double> eff = new EnumMap<>(FaultKind.class);
+    for (FaultKind k : FaultKind.values()) {
+      double share = faults.containsKey(k) ? faults.get(k) : faultRate / FaultKind.values().length;
+      if (share > 0) {
+        eff.put(k, share);
+      }
+    }
+    this.effectiveFaults = Collections.unmodifiableMap(eff);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this config's settings, to derive a changed copy (e.g. for {@code reconfigure}). */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.port = port;
+    b.apiKey = apiKey;
+    b.latencyMin = latencyMin;
+    b.latencyMax = latencyMax;
+    b.rate = rate;
+    b.burst = burst;
+    b.faults = new EnumMap<>(FaultKind.class);
+    b.faults.putAll(faults);
+    b.faultRate = faultRate;
+    b.hold = hold;
+    b.maxActive = maxActive;
+    b.idempotency = idempotency;
+    b.seed = seed;
+    b.pageSize = pageSize;
+    b.clock = clock;
+    b.nanoTime = nanoTime;
+    b.scheduler = scheduler;
+    return b;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** The accepted key, or {@code null} for a random one chosen at start. */
+  public String apiKey() {
+    return apiKey;
+  }
+
+  public Duration latencyMin() {
+    return latencyMin;
+  }
+
+  public Duration latencyMax() {
+    return latencyMax;
+  }
+
+  /** Creates accepted per second; 0 = no limit. */
+  public double rate() {
+    return rate;
+  }
+
+  public int burst() {
+    return burst;
+  }
+
+  /** The shares given per kind with {@code faults(...)}. */
+  public Map<FaultKind, Double> faults() {
+    return faults;
+  }
+
+  public double faultRate() {
+    return faultRate;
+  }
+
+  /**
+   * The share of creates each kind hits: the explicit {@link #faults()} share where one is given,
+   * otherwise {@code faultRate / 9}; kinds with share 0 are left out.
+   */
+  public Map<FaultKind, Double> effectiveFaults() {
+    return effectiveFaults;
+  }
+
+  public Duration hold() {
+    return hold;
+  }
+
+  /** Most active runtimes before 402, or {@code null} for no quota. */
+  public Integer maxActive() {
+    return maxActive;
+  }
+
+  public boolean idempotency() {
+    return idempotency;
+  }
+
+  /** The seed of every random choice, or {@code null} for a random one chosen at start. */
+  public Long seed() {
+    return seed;
+  }
+
+  public int pageSize() {
+    return pageSize;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  /** The monotonic nanosecond source for request start times and the rate limiter. */
+  public LongSupplier nanoTime() {
+    return nanoTime;
+  }
+
+  /** Where latency and hold delays are timed. */
+  public Scheduler scheduler() {
+    return scheduler;
+  }
+
+  /**
+   * Parses a {@code --faults} spec such as {@code 503=0.05,reset-after=0.02}. An empty spec or
+   * {@code none} is no faults.
+   *
+   * @throws IllegalArgumentException with a one-line message naming the bad part
+   */
+  public static Map<FaultKind, Double> parseFaults(String spec) {
+    Objects.requireNonNull(spec, "spec");
+    EnumMap<FaultKind, Double> out = new EnumMap<>(FaultKind.class);
+    String s = spec.trim();
+    if (s.isEmpty() || s.equalsIgnoreCase("none")) {
+      return out;
+    }
+    double sum = 0;
+    for (String part : s.split(",", -1)) {
+      String p = part.trim();
+      int eq = p.indexOf('=');
+      if (eq < 0) {
+        throw new IllegalArgumentException(
+            "--faults: expected KIND=SHARE like 503=0.05, got \"" + p + "\"");
+      }
+      String name = p.substring(0, eq).trim();
+      FaultKind kind;
+      try {
+        kind = FaultKind.of(name);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--faults: " + e.getMessage(), e);
+      }
+      if (out.containsKey(kind)) {
+        throw new IllegalArgumentException("--faults: fault kind " + name + " is given twice");
+      }
+      String value = p.substring(eq + 1).trim();
+      double share;
+      try {
+        share = Double.parseDouble(value);
+      } catch (NumberFormatException e) {
+        share = Double.NaN;
+      }
+      if (!(share >= 0 && share <= 1)) {
+        throw new IllegalArgumentException(
+            "--faults: share of " + name + " must be a number 0..1, got \"" + value + "\"");
+      }
+      sum += share;
+      out.put(kind, share);
+    }
+    if (sum > 1 + 1e-9) {
+      throw new IllegalArgumentException(
+          "--faults: shares must add up to at most 1 but add up to " + round(sum));
+    }
+    return out;
+  }
+
+  private static final Pattern SIMPLE_DURATION =
+      Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)", Pattern.CASE_INSENSITIVE);
+
+  /**
+   * Parses a duration written {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 0} or
+   * ISO-8601 ({@code PT30S}).
+   *
+   * @throws IllegalArgumentException with a one-line message quoting the text
+   */
+  public static Duration parseDuration(String text) {
+    Objects.requireNonNull(text, "text");
+    String t = text.trim();
+    if (t.equals("0")) {
+      return Duration.ZERO;
+    }
+    Matcher m = SIMPLE_DURATION.matcher(t);
+    if (m.matches()) {
+      BigDecimal n = new BigDecimal(m.group(1));
+      long unitNanos =
+          switch (m.group(2).toLowerCase(Locale.ROOT)) {
+            case "ms" -> 1_000_000L;
+            case "s" -> 1_000_000_000L;
+            case "m" -> 60_000_000_000L;
+            default -> 3_600_000_000_000L;
+          };
+      return Duration.ofNanos(n.multiply(BigDecimal.valueOf(unitNanos)).longValue());
+    }
+    if (!t.isEmpty() && (t.charAt(0) == 'P' || t.charAt(0) == 'p')) {
+      try {
+        Duration d = Duration.parse(t);
+        if (!d.isNegative()) {
+          return d;
+        }
+      } catch (DateTimeParseException e) {
+        // fall through to the one-line message
+      }
+    }
+    throw new IllegalArgumentException(
+        "expected a duration like 250ms, 30s, 5m, 1h or PT30S, got \"" + text + "\"");
+  }
+
+  /**
+   * Parses a {@code --latency} range {@code MIN..MAX} such as {@code 200ms..2s}; a single duration
+   * is a constant latency.
+   *
+   * @throws IllegalArgumentException with a one-line message quoting the text
+   */
+  public static Latency parseLatency(String text) {
+    Objects.requireNonNull(text, "text");
+    int dots = text.indexOf("..");
+    try {
+      Duration min = parseDuration(dots < 0 ? text : text.substring(0, dots));
+      Duration max = dots < 0 ? min : parseDuration(text.substring(dots + 2));
+      if (max.compareTo(min) < 0) {
+        throw new IllegalArgumentException(
+            "--latency: MAX must be >= MIN, got \"" + text + "\"");
+      }
+      return new Latency(min, max);
+    } catch (IllegalArgumentException e) {
+      if (e.getMessage().startsWith("--latency")) {
+        throw e;
+      }
+      throw new IllegalArgumentException(
+          "--latency: expected MIN..MAX like 50ms..300ms, got \"" + text + "\"", e);
+    }
+  }
+
+  private static String round(double d) {
+    return BigDecimal.valueOf(d).setScale(6, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
+  }
+
+  /** Collects settings; {@link #build()} checks them all. */
+  public static final class Builder {
+    private int port = 8787;
+    private String apiKey;
+    private Duration latencyMin = Duration.ofMillis(50);
+    private Duration latencyMax = Duration.ofMillis(300);
+    private double rate;
+    private int burst = 1;
+    private EnumMap<FaultKind, Double> faults = new EnumMap<>(FaultKind.class);
+    private double faultRate;
+    private Duration hold = Duration.ofSeconds(30);
+    private Integer maxActive;
+    private boolean idempotency;
+    private Long seed;
+    private int pageSize = 100;
+    private Clock clock = Clock.systemUTC();
+    private LongSupplier nanoTime = System::nanoTime;
+    private Scheduler scheduler = Schedulers.parallel();
+
+    private Builder() {}
+
+    /** Port on 127.0.0.1; 0 = any free port. */
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    /** The key to accept; {@code null} = a random key. */
+    public Builder apiKey(String apiKey) {
+      this.apiKey = apiKey;
+      return this;
+    }
+
+    public Builder latency(Duration min, Duration max) {
+      this.latencyMin = Objects.requireNonNull(min, "latency min");
+      this.latencyMax = Objects.requireNonNull(max, "latency max");
+      return this;
+    }
+
+    public Builder latency(Latency latency) {
+      return latency(latency.min(), latency.max());
+    }
+
+    /** Creates accepted per second (0 = no limit) with a token bucket of {@code burst}. */
+    public Builder rate(double perSecond, int burst) {
+      this.rate = perSecond;
+      this.burst = burst;
+      return this;
+    }
+
+    public Builder faults(Map<FaultKind, Double> faults) {
+      this.faults = new EnumMap<>(FaultKind.class);
+      this.faults.putAll(Objects.requireNonNull(faults, "faults"));
+      return this;
+    }
+
+    /** F spread evenly over every fault kind that {@link #faults} leaves out. */
+    public Builder faultRate(double faultRate) {
+      this.faultRate = faultRate;
+      return this;
+    }
+
+    public Builder hold(Duration hold) {
+      this.hold = Objects.requireNonNull(hold, "hold");
+      return this;
+    }
+
+    /** Most active runtimes; {@code null} = no quota. */
+    public Builder maxActive(Integer maxActive) {
+      this.maxActive = maxActive;
+      return this;
+    }
+
+    public Builder idempotency(boolean idempotency) {
+      this.idempotency = idempotency;
+      return this;
+    }
+
+    /** Seed of every random choice; {@code null} = random (see {@link SandboxServer#seed()}). */
+    public Builder seed(Long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    public Builder pageSize(int pageSize) {
+      this.pageSize = pageSize;
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    public Builder nanoTime(LongSupplier nanoTime) {
+      this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+      return this;
+    }
+
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /**
+     * Checks every setting.
+     *
+     * @throws IllegalArgumentException naming the first bad setting and its value
+     */
+    public SandboxConfig build() {
+      require(port >= 0 && port <= 65535, "port must be 0..65535 but was " + port);
+      if (apiKey != null) {
+        require(
+            !apiKey.isEmpty() && apiKey.length() <= 200 && apiKey.chars().allMatch(c -> c > 32 && c < 127),
+            "api key must be 1..200 visible ASCII characters without spaces");
+      }
+      require(!latencyMin.isNegative(), "latency min must be >= 0 but was " + latencyMin);
+      require(
+          latencyMax.compareTo(latencyMin) >= 0,
+          "latency max must be >= min (" + latencyMin + ") but was " + latencyMax);
+      require(rate >= 0 && Double.isFinite(rate), "rate must be >= 0 but was " + rate);
+      require(burst >= 1, "burst must be >= 1 but was " + burst);
+      double sum = 0;
+      for (Map.Entry<FaultKind, Double> e : faults.entrySet()) {
+        double s = e.getValue();
+        require(s >= 0 && s <= 1, "fault share of " + e.getKey().wire() + " must be 0..1 but was " + s);
+        sum += s;
+      }
+      require(faultRate >= 0 && faultRate <= 1, "fault rate must be 0..1 but was " + faultRate);
+      int rest = FaultKind.values().length - faults.size();
+      sum += faultRate / FaultKind.values().length * rest;
+      require(sum <= 1 + 1e-9, "fault shares must add up to at most 1 but add up to " + round(sum));
+      require(!hold.isNegative(), "hold must be >= 0 but was " + hold);
+      if (maxActive != null) {
+        require(maxActive >= 0, "max active must be >= 0 but was " + maxActive);
+      }
+      require(
+          pageSize >= 1 && pageSize <= MAX_PAGE_SIZE,
+          "page size must be 1.." + MAX_PAGE_SIZE + " but was " + pageSize);
+      return new SandboxConfig(this);
+    }
+
+    private static void require(boolean ok, String message) {
+      if (!ok) {
+        throw new IllegalArgumentException(message);
+      }
+    }
+  }
+}

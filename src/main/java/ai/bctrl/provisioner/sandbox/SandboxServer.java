@@ -1,0 +1,180 @@
+package ai.bctrl.provisioner.sandbox;
+
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.LoopResources;
+
+/**
+ * A simulated bctrl API on 127.0.0.1: {@code POST} and {@code GET /v1/spaces/{id}/runtimes} with
+ * Bearer auth, strict validation against the schema file kept beside this class, latency, a rate
+ * limit, injected faults, a quota and optional idempotency, all as {@link SandboxConfig} says; and
+ * {@code GET /__sandbox/stats} (no auth: it binds loopback only and holds no secret) serving {@link
+ * #stats()} as JSON.
+ *
+ * <p>{@link #start} binds at once and returns a running server; {@link #close} stops it. The server
+ * runs on its own event-loop threads and never blocks them.
+ */
+public final class SandboxServer implements AutoCloseable {
+
+  private final DisposableServer server;
+  private final LoopResources loops;
+  private final SandboxHandler handler;
+  private final String apiKey;
+  private final long seed;
+  private final URI baseUrl;
+
+  private SandboxServer(
+      DisposableServer server, LoopResources loops, SandboxHandler handler, String apiKey, long seed) {
+    this.server = server;
+    this.loops = loops;
+    this.handler = handler;
+    this.apiKey = apiKey;
+    this.seed = seed;
+    this.baseUrl = URI.create("http://127.0.0.1:" + server.port());
+  }
+
+  /**
+   * Binds 127.0.0.1 on the config's port (0 = any free port) and serves until {@link #close}.
+   *
+   * @throws IllegalStateException with a one-line message when the port cannot be bound
+   */
+  public static SandboxServer start(SandboxConfig config) {
+    Objects.requireNonNull(config, "config");
+    SecureRandom secure = new SecureRandom();
+    long seed = config.seed() != null ? config.seed() : secure.nextLong();
+    String key = config.apiKey() != null ? config.apiKey() : "sbx_" + hex(secure, 16);
+    String requestPrefix = "req_" + hex(secure, 4) + "_";
+    SandboxHandler handler = new SandboxHandler(config, key, seed, requestPrefix);
+    int workers = Math.max(2, java.lang.Runtime.getRuntime().availableProcessors());
+    LoopResources loops = LoopResources.create("sandbox", 1, workers, true);
+    try {
+      DisposableServer server =
+          HttpServer.create()
+              .runOn(loops)
+              .host("127.0.0.1")
+              .port(config.port())
+              .handle(handler)
+              .bindNow(Duration.ofSeconds(10));
+      return new SandboxServer(server, loops, handler, key, seed);
+    } catch (RuntimeException e) {
+      loops.dispose();
+      handler.dispose();
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new IllegalStateException(
+          "sandbox cannot listen on 127.0.0.1:" + config.port() + ": " + cause.getMessage()
+              + "; choose another --port (0 = any free port)",
+          e);
+    }
+  }
+
+  /** {@code http://127.0.0.1:<port>}: the API root to give a client. */
+  public URI baseUrl() {
+    return baseUrl;
+  }
+
+  /** The key the server accepts (the configured one, or the random one chosen at start). */
+  public String apiKey() {
+    return apiKey;
+  }
+
+  /** The seed in use (the configured one, or the random one chosen at start). */
+  public long seed() {
+    return seed;
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  /** The config in force. */
+  public SandboxConfig config() {
+    return handler.config();
+  }
+
+  /**
+   * Changes the behaviour from the next request on (latency, rate, faults, hold, quota,
+   * idempotency, page size, clock, scheduler) and keeps everything created. The new config's port,
+   * key and seed are ignored: the server keeps its socket, key and random sequence. A new rate
+   * limit starts with a full bucket.
+   */
+  public void reconfigure(SandboxConfig config) {
+    handler.reconfigure(Objects.requireNonNull(config, "config"));
+  }
+
+  /** A snapshot of what was received and created. */
+  public SandboxStats stats() {
+    return handler.stats();
+  }
+
+  /** Deletes one runtime (freeing its quota slot if it was active); false when there is none. */
+  public boolean deleteRuntime(String spaceId, String runtimeId) {
+    return handler.store().delete(spaceId, runtimeId);
+  }
+
+  /** Marks every active runtime {@code stopped}, freeing the whole quota. */
+  public void stopAll() {
+    handler.store().stopAll(
+        Instant.now(handler.config().clock()).truncatedTo(ChronoUnit.MILLIS).toString());
+  }
+
+  /**
+   * What to print at start: URL, key, seed, behaviour and curl examples. It shows the sandbox's
+   * own key, which guards nothing but this local simulation.
+   */
+  public String banner() {
+    SandboxConfig c = handler.config();
+    String url = baseUrl.toString();
+    return String.join(
+        System.lineSeparator(),
+        "bctrl sandbox listening on " + url,
+        "  API key:  " + apiKey,
+        "  seed:     " + seed + "   (replay the same random choices with --seed " + seed + ")",
+        "  behaviour: " + describe(c),
+        "  create:   curl -s -X POST " + url + "/v1/spaces/demo/runtimes -H 'Authorization: Bearer " + apiKey
+            + "' -H 'Content-Type: application/json' -d '{\"type\":\"browser\",\"name\":\"hello\"}'",
+        "  list:     curl -s " + url + "/v1/spaces/demo/runtimes -H 'Authorization: Bearer " + apiKey + "'",
+        "  stats:    curl -s " + url + SandboxHandler.STATS_PATH);
+  }
+
+  static String describe(SandboxConfig c) {
+    Map<FaultKind, Double> f = c.effectiveFaults();
+    return "latency " + fmt(c.latencyMin()) + ".." + fmt(c.latencyMax())
+        + ", " + (c.rate() > 0 ? "rate " + c.rate() + "/s burst " + c.burst() : "no rate limit")
+        + ", " + (f.isEmpty() ? "no faults"
+            : "faults " + f.entrySet().stream().map(e -> e.getKey().wire() + "=" + e.getValue())
+                .collect(Collectors.joining(",")) + " (hold " + fmt(c.hold()) + ")")
+        + ", " + (c.maxActive() == null ? "no quota" : "max active " + c.maxActive())
+        + ", idempotency " + (c.idempotency() ? "on" : "off");
+  }
+
+  private static String fmt(Duration d) {
+    long ms = d.toMillis();
+    if (ms % 1000 != 0 || ms == 0) {
+      return ms + "ms";
+    }
+    return ms / 1000 + "s";
+  }
+
+  private static String hex(SecureRandom r, int bytes) {
+    byte[] b = new byte[bytes];
+    r.nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  /** Stops serving, cancels held creates and releases the server's threads. */
+  @Override
+  public void close() {
+    handler.dispose();
+    server.disposeNow(Duration.ofSeconds(5));
+    loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(10));
+  }
+}
