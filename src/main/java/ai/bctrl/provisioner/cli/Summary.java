@@ -30,11 +30,11 @@ final class Summary {
   private int exitCode = -1;
 
   /** Retries by cause, as the engine counts them. */
-  record Retries(long rateLimited, long server5xx, long timeout, long reset) {
-    static final Retries NONE = new Retries(0, 0, 0, 0);
+  record Retries(long rateLimited, long server5xx, long timeout, long reset, long other) {
+    static final Retries NONE = new Retries(0, 0, 0, 0, 0);
 
     long total() {
-      return rateLimited + server5xx + timeout + reset;
+      return rateLimited + server5xx + timeout + reset + other;
     }
   }
 
@@ -128,7 +128,8 @@ final class Summary {
         .append(retries.rateLimited).append(" after 429, ")
         .append(retries.server5xx).append(" after 5xx, ")
         .append(retries.timeout).append(" after timeout, ")
-        .append(retries.reset).append(" after reset)\n");
+        .append(retries.reset).append(" after reset")
+        .append(retries.other > 0 ? ", " + retries.other + " other" : "").append(")\n");
     sb.append("  rate       ").append(String.format(Locale.ROOT, "%.1f creates/s", createsPerSecond())).append('\n');
     if (latencyCount > 0) {
       sb.append("  latency    p50 ").append(percentile(50)).append("ms, p90 ").append(percentile(90))
@@ -162,6 +163,7 @@ final class Summary {
     r.put("server5xx", retries.server5xx);
     r.put("timeout", retries.timeout);
     r.put("reset", retries.reset);
+    r.put("other", retries.other);
     root.put("createsPerSecond", Math.round(createsPerSecond() * 100) / 100.0);
     ObjectNode l = root.putObject("latencyMs");
     Map<String, Long> ps = new LinkedHashMap<>();

@@ -41,7 +41,7 @@ class SummaryTest {
     s.add(r(Outcome.CREATED, 2, 300));
     s.add(r(Outcome.FAILED, 5, 900));
     s.skippedDone();
-    s.retries(new Summary.Retries(1, 2, 3, 4));
+    s.retries(new Summary.Retries(1, 2, 3, 4, 0));
     s.finish(Duration.ofSeconds(2), null, 2);
     assertThat(s.render()).isEqualTo(
         "summary:\n"
