@@ -1,9 +1,6 @@
 package ai.bctrl.provisioner.manifest;
 
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -23,9 +20,7 @@ final class CsvRowSource implements RowSource {
     this.stream = stream;
     this.file = file;
     this.env = env;
-    this.csv = new CsvTokenizer(new InputStreamReader(stream, StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT)), file);
+    this.csv = new CsvTokenizer(stream, file);
     header();
   }
 

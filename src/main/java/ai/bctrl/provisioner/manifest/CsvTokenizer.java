@@ -1,8 +1,13 @@
 package ai.bctrl.provisioner.manifest;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.CharacterCodingException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,7 +21,13 @@ import java.util.List;
 final class CsvTokenizer {
   static final int MAX_RECORD_CHARS = 1 << 20;
 
-  private final Reader in;
+  private final InputStream in;
+  private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+      .onMalformedInput(CodingErrorAction.REPORT)
+      .onUnmappableCharacter(CodingErrorAction.REPORT);
+  private final ByteBuffer bytes = ByteBuffer.allocate(32 * 1024).flip();
+  private boolean inputDone;
+  private boolean undecodable;
   private final String file;
   private final char[] buf = new char[32 * 1024];
   private int pos;
@@ -28,7 +39,7 @@ final class CsvTokenizer {
   private int column;
   private long recordLine;
 
-  CsvTokenizer(Reader in, String file) {
+  CsvTokenizer(InputStream in, String file) {
     this.in = in;
     this.file = file;
   }
@@ -167,29 +178,50 @@ final class CsvTokenizer {
   }
 
   private void fill() {
-    try {
-      int n;
-      do {
-        n = in.read(buf, 0, buf.length);
-      } while (n == 0);
-      if (n < 0) {
-        eof = true;
-        len = 0;
-        pos = 0;
-        return;
-      }
-      len = n;
-      pos = 0;
-      if (start) {
-        start = false;
-        if (buf[0] == '\uFEFF') {
-          pos = 1;
+    if (undecodable) {
+      throw new ManifestException(file + ":" + line + ": is not UTF-8 text; save the file as UTF-8");
+    }
+    CharBuffer out = CharBuffer.wrap(buf);
+    while (true) {
+      CoderResult r = decoder.decode(bytes, out, inputDone);
+      if (r.isError()) {
+        undecodable = true;
+        if (out.position() == 0) {
+          throw new ManifestException(file + ":" + line + ": is not UTF-8 text; save the file as UTF-8");
         }
+        break;
       }
-    } catch (CharacterCodingException e) {
-      throw new ManifestException(file + ":" + line + ": is not UTF-8 text; save the file as UTF-8", e);
-    } catch (IOException e) {
-      throw new ManifestException(file + ": cannot be read: " + e.getMessage() + "; check the file", e);
+      if (r.isOverflow() || out.position() > 0) {
+        break;
+      }
+      if (inputDone) {
+        decoder.flush(out);
+        if (out.position() == 0) {
+          eof = true;
+        }
+        break;
+      }
+      bytes.compact();
+      int n;
+      try {
+        n = in.read(bytes.array(), bytes.position(), bytes.remaining());
+      } catch (IOException e) {
+        throw new ManifestException(file + ": cannot be read (" + e.getMessage() + "); check the file", e);
+      }
+      if (n < 0) {
+        inputDone = true;
+      } else {
+        bytes.position(bytes.position() + n);
+      }
+      bytes.flip();
+    }
+    pos = 0;
+    len = out.position();
+    if (start && len > 0) {
+      start = false;
+      if (buf[0] == '\uFEFF') {
+        pos = 1;
+      }
     }
   }
 }
