@@ -4,6 +4,7 @@ import ai.bctrl.provisioner.sandbox.RuntimeStore.StoredRuntime;
 import ai.bctrl.provisioner.sandbox.SchemaValidator.Problem;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -26,6 +27,7 @@ import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import tools.jackson.core.JacksonException;
@@ -313,7 +315,7 @@ final class SandboxHandler
           return send(res, a);
         }
         stats.fault(f);
-        return truncate(res, a);
+        return truncate(res, a, requestId);
       }
       default -> throw new IllegalStateException("unhandled fault " + f);
     }
@@ -581,16 +583,23 @@ final class SandboxHandler
     }));
   }
 
-  /** Sends the 200's headers with the full Content-Length but only half the body, then closes. */
-  private Mono<Void> truncate(HttpServerResponse res, Answer a) {
+  /**
+   * Writes the 200's head with the full Content-Length but only half the body, then closes. The
+   * bytes go straight to the socket (below the HTTP codec), so nothing can fix the length up.
+   */
+  private Mono<Void> truncate(HttpServerResponse res, Answer a, String requestId) {
     stats.answered(200);
     byte[] body = a.body();
-    res.status(200)
-        .header(HttpHeaderNames.CONTENT_TYPE, a.contentType())
-        .header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length));
-    return res.sendObject(Unpooled.wrappedBuffer(body, 0, body.length / 2))
-        .then()
-        .then(Mono.create(sink -> res.withConnection(conn -> conn.channel().close().addListener(f -> sink.success()))));
+    String head = "HTTP/1.1 200 OK\r\ncontent-type: " + a.contentType() + "\r\ncontent-length: " + body.length
+        + "\r\nx-request-id: " + requestId + "\r\n\r\n";
+    byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
+    return Mono.create(sink -> res.withConnection(conn -> {
+      Channel ch = conn.channel();
+      ChannelHandlerContext codec = ch.pipeline().context(NettyPipeline.HttpCodec);
+      ChannelHandlerContext target = codec != null ? codec : ch.pipeline().firstContext();
+      target.writeAndFlush(Unpooled.wrappedBuffer(headBytes, java.util.Arrays.copyOf(body, body.length / 2)))
+          .addListener(f -> ch.close().addListener(g -> sink.success()));
+    }));
   }
 
   private static String num(double d) {

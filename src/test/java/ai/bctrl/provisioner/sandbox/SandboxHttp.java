@@ -90,7 +90,7 @@ final class SandboxHttp {
 
     Raw(SandboxServer s) throws IOException {
       socket = new Socket("127.0.0.1", s.port());
-      socket.setSoTimeout(10_000);
+      socket.setSoTimeout(2_000);
       in = socket.getInputStream();
       out = socket.getOutputStream();
     }
@@ -108,12 +108,20 @@ final class SandboxHttp {
       out.flush();
     }
 
-    /** Reads one response by its Content-Length; {@code complete} is false when the peer closed early. Null on EOF before any byte. */
+    /** Reads one response by its Content-Length; {@code complete} is false when the peer closed early. Null on EOF or reset before any byte. */
     RawResponse read() throws IOException {
       ByteArrayOutputStream head = new ByteArrayOutputStream();
       int state = 0;
       while (state < 4) {
-        int c = in.read();
+        int c;
+        try {
+          c = in.read();
+        } catch (java.net.SocketException e) {
+          if (head.size() == 0) {
+            return null; // reset by the peer before any byte of an answer
+          }
+          throw e;
+        }
         if (c < 0) {
           return null;
         }
