@@ -150,12 +150,13 @@ public final class Engine {
     private Mono<ItemResult> attempt(ItemRun st) {
       return control.whileRunning(gate.acquire())
           .flatMap(permit -> control.waitWhileRunning(limiter.acquire())
-              .then(Mono.defer(() -> call(st)))
+              .then(Mono.defer(() -> call(st, permit)))
               .doFinally(s -> permit.release()))
           .flatMap(v -> decide(st, v));
     }
 
-    private Mono<Verdict> call(ItemRun st) {
+    /** The call itself; its slot is given back the moment it ends, before anything is decided. */
+    private Mono<Verdict> call(ItemRun st, CallGate.Permit permit) {
       if (control.isStopping()) {
         return Mono.error(new RunControl.Stopped());
       }
@@ -165,13 +166,46 @@ public final class Engine {
       }
       st.calls++;
       stats.callStarted();
+      java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+      Runnable end = () -> {
+        if (ended.compareAndSet(false, true)) {
+          st.lastEnd = now();
+          stats.callEnded();
+          permit.release();
+        }
+      };
       return api.create(st.item)
           .map(reply -> Classifier.classify(reply, clock.instant()))
           .onErrorResume(e -> Mono.just(Classifier.classify(e)))
-          .doFinally(s -> {
+          .doOnNext(v -> {
             st.lastEnd = now();
-            stats.callEnded();
-          });
+            runEffects(st, v);
+            end.run();
+          })
+          .doOnCancel(end);
+    }
+
+    /**
+     * What an answer means for the whole run, applied before its slot is given back, so that no
+     * call can start on the strength of a slot that a fatal answer or a 429 pause should stop.
+     */
+    private void runEffects(ItemRun st, Verdict v) {
+      switch (v.kind()) {
+        case CREATED, UNHEALTHY -> succeeded();
+        case KEY_REJECTED -> control.fatal(new ApiKeyRejectedException("the API rejected the API key ("
+            + v.message() + "); check the key and its rights"), true);
+        case QUOTA -> control.fatal(new QuotaExceededException("the concurrent runtime quota is reached ("
+            + v.errorCode() + ": " + v.message() + "); free runtimes or raise the quota, then run again"), false);
+        default -> failedAttempt(v);
+      }
+      if (v.cause() == RetryCause.RATE_LIMITED) {
+        st.rateLimited++;
+        Duration pause = v.retryAfter() != null ? v.retryAfter() : backoff.delay(st.rateLimited, null);
+        if (pause.compareTo(cfg.maxRetryAfter()) <= 0) {
+          limiter.pause(pause);
+        }
+        st.pause = pause;
+      }
     }
 
     private Mono<ItemResult> decide(ItemRun st, Verdict v) {
@@ -181,28 +215,19 @@ public final class Engine {
       }
       switch (v.kind()) {
         case CREATED:
-          succeeded();
           return Mono.just(result(st, Outcome.CREATED, v.runtime(), null, null));
         case UNHEALTHY:
-          succeeded();
           return Mono.just(result(st, Outcome.UNHEALTHY, v.runtime(), null, v.message()));
         case PERMANENT:
           return Mono.just(failed(st, v.errorCode(), v.message()));
         case KEY_REJECTED:
-          control.fatal(new ApiKeyRejectedException("the API rejected the API key (" + v.message()
-              + "); check the key and its rights"), true);
-          return aborted(st);
         case QUOTA:
-          control.fatal(new QuotaExceededException("the concurrent runtime quota is reached (" + v.errorCode()
-              + ": " + v.message() + "); free runtimes or raise the quota, then run again"), false);
           return aborted(st);
         case RETRY:
-          failedAttempt(v);
           return retry(st, v);
         case UNCERTAIN:
         case CONFLICT:
         default:
-          failedAttempt(v);
           return settle(st, v);
       }
     }
@@ -218,9 +243,7 @@ public final class Engine {
       }
       Duration wait;
       if (v.cause() == RetryCause.RATE_LIMITED) {
-        st.rateLimited++;
-        wait = v.retryAfter() != null ? v.retryAfter() : backoff.delay(st.rateLimited, null);
-        limiter.pause(wait);
+        wait = st.pause;
       } else {
         if (st.counted >= cfg.maxAttempts()) {
           return Mono.just(exhausted(st, v));

@@ -18,6 +18,8 @@ final class ItemRun {
   volatile long firstStart = -1;
   /** Scheduler nanos when the last attempt ended. */
   volatile long lastEnd;
+  /** The pause a 429 asked for (Retry-After, or a backoff without one). */
+  volatile java.time.Duration pause;
   /** The last attempt's verdict, or {@code null}. */
   volatile Verdict last;
 

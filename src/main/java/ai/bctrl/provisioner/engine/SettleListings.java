@@ -14,20 +14,30 @@ import reactor.core.scheduler.Scheduler;
  * whose entry carries the instant its listing started. An item whose settle time is {@code due}
  * uses the entry only if that listing started at or after {@code due}; otherwise it starts a new
  * listing, which replaces the entry (items already waiting on the old one keep it). A failed
- * listing leaves the cache by itself.
+ * listing is never reused by an item that comes later.
  */
 public final class SettleListings {
 
   /** A listing in progress or done, with its start instant. */
-  static final class Pending extends CompletableFuture<Listing> {
+  static final class Pending extends CompletableFuture<Done> {
     final long startedNanos;
 
     Pending(long startedNanos) {
       this.startedNanos = startedNanos;
     }
+
+    boolean failed() {
+      return isDone() && join().failure() != null;
+    }
   }
 
-  private final AsyncCache<String, Listing> cache;
+  /**
+   * A finished listing, or why it could not be had. Kept as a value, not a failed future, so the
+   * cache has nothing to log.
+   */
+  record Done(Listing listing, Throwable failure) {}
+
+  private final AsyncCache<String, Done> cache;
   private final Function<String, Mono<Listing>> lister;
   private final Scheduler scheduler;
 
@@ -49,8 +59,8 @@ public final class SettleListings {
   public Mono<Listing> startedNoEarlierThan(String spaceId, long dueNanos) {
     return Mono.defer(() -> {
       Pending[] mine = new Pending[1];
-      CompletableFuture<Listing> f = cache.asMap().compute(spaceId, (k, old) -> {
-        if (old instanceof Pending p && p.startedNanos >= dueNanos && !p.isCompletedExceptionally()) {
+      CompletableFuture<Done> f = cache.asMap().compute(spaceId, (k, old) -> {
+        if (old instanceof Pending p && p.startedNanos >= dueNanos && !p.failed()) {
           return p;
         }
         mine[0] = new Pending(scheduler.now(TimeUnit.NANOSECONDS));
@@ -58,9 +68,10 @@ public final class SettleListings {
       });
       if (mine[0] != null) {
         Pending p = mine[0];
-        lister.apply(spaceId).subscribe(p::complete, p::completeExceptionally);
+        lister.apply(spaceId).subscribe(l -> p.complete(new Done(l, null)), e -> p.complete(new Done(null, e)));
       }
-      return Mono.fromFuture(f, true);
+      return Mono.fromFuture(f, true)
+          .flatMap(d -> d.failure() == null ? Mono.just(d.listing()) : Mono.error(d.failure()));
     });
   }
 }
