@@ -7,9 +7,17 @@ import java.util.Map;
 
 /**
  * The outside world of one invocation: streams, environment, working directory, and whether
- * standard error is a terminal. Injected so the CLI runs in-process in tests.
+ * standard error is a terminal, and whether a run that cannot stop may halt the JVM (only the real
+ * process). Injected so the CLI runs in-process in tests.
  */
-record Io(PrintWriter out, PrintWriter err, InputStream in, Map<String, String> env, Path workDir, boolean terminal) {
+record Io(
+    PrintWriter out, PrintWriter err, InputStream in, Map<String, String> env, Path workDir, boolean terminal,
+    boolean mayHalt) {
+
+  /** An in-process invocation (tests): never halts the JVM. */
+  Io(PrintWriter out, PrintWriter err, InputStream in, Map<String, String> env, Path workDir, boolean terminal) {
+    this(out, err, in, env, workDir, terminal, false);
+  }
 
   static Io system() {
     return new Io(
@@ -18,7 +26,8 @@ record Io(PrintWriter out, PrintWriter err, InputStream in, Map<String, String> 
         System.in,
         System.getenv(),
         Path.of("").toAbsolutePath(),
-        System.console() != null);
+        System.console() != null,
+        true);
   }
 
   /** Whether stack traces are wanted: env {@code PROVISIONER_DEBUG} is set to anything but 0/false. */

@@ -55,7 +55,7 @@ public final class Main {
     });
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       int code = codeOf(ex);
-      if (code == ExitCodes.INTERNAL) {
+      if (code == ExitCodes.INTERNAL && !(ex instanceof RunFailedException)) {
         io.err().println("provisioner: internal error: " + describe(ex)
             + (io.debug() ? "" : "; rerun with PROVISIONER_DEBUG=1 for the stack trace and report it"));
         if (io.debug()) {

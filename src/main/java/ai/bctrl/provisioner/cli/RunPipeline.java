@@ -6,6 +6,7 @@ import ai.bctrl.provisioner.Outcome;
 import ai.bctrl.provisioner.ProvisioningStoppedException;
 import ai.bctrl.provisioner.Provisioner;
 import ai.bctrl.provisioner.RetryCause;
+import ai.bctrl.provisioner.ledger.LedgerException;
 import ai.bctrl.provisioner.ledger.LedgerLock;
 import ai.bctrl.provisioner.ledger.LedgerReader;
 import ai.bctrl.provisioner.ledger.LedgerState;
@@ -50,6 +51,9 @@ final class RunPipeline {
   /** The space used with {@code --sandbox} when neither the manifest nor {@code --space} names one. */
   static final String SANDBOX_SPACE = "0b5e55ed-5a4d-4b0c-9000-000000000001";
 
+  /** How long past its grace a stopping run may take before the watchdog ends the process. */
+  static final Duration STUCK_SLACK = Duration.ofSeconds(15);
+
   private final RunSettings s;
   private final Io io;
   private final Clock clock = Clock.systemUTC();
@@ -64,6 +68,9 @@ final class RunPipeline {
   private final AtomicBoolean totalKnown = new AtomicBoolean();
   private final AtomicLong ended = new AtomicLong();
   private final AtomicLong notDone = new AtomicLong();
+  private final AtomicBoolean finished = new AtomicBoolean();
+  private final AtomicBoolean watchdog = new AtomicBoolean();
+  private volatile LedgerWriter ledgerWriter;
 
   RunPipeline(RunSettings settings, Io io) {
     this.s = settings;
@@ -119,6 +126,7 @@ final class RunPipeline {
       }
       provisioner = builder.build();
       writer = LedgerWriter.open(s.ledger());
+      ledgerWriter = writer;
 
       Provisioner engine = provisioner;
       signals = Signals.install(this::onSignal);
@@ -140,6 +148,9 @@ final class RunPipeline {
           .doOnNext(this::count);
       try {
         results.blockLast();
+      } catch (LedgerException e) {
+        throw new RunFailedException(Main.oneLine(e.getMessage())
+            + "; the run stopped, rerun to resume once it is fixed", e);
       } catch (ProvisioningStoppedException e) {
         String why = redactor.redact(Main.oneLine(e.getMessage()));
         stop.compareAndSet(ExitCodes.Stop.NONE, ExitCodes.Stop.STOPPED);
@@ -147,6 +158,7 @@ final class RunPipeline {
         io.err().println("provisioner: stopped: " + why);
       }
       releaseLock = true;
+      finished.set(true);
       if (progress != null) {
         progress.stop();
       }
@@ -159,6 +171,7 @@ final class RunPipeline {
       io.err().flush();
       return code;
     } finally {
+      finished.set(true);
       if (deadline != null) {
         deadline.dispose();
       }
@@ -284,6 +297,43 @@ final class RunPipeline {
           + Durations.format(grace));
     }
     stopSink.emitNext(grace, Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1)));
+    if (watchdog.compareAndSet(false, true)) {
+      startWatchdog(grace);
+    }
+  }
+
+  /**
+   * A run asked to stop must end: if it has not within the grace plus {@link #STUCK_SLACK}, the
+   * ledger is forced to disk and the process halts with the stop's exit code, leaving the lock file
+   * so the next run settles what may have been in flight.
+   */
+  private void startWatchdog(Duration grace) {
+    Thread t = new Thread(() -> {
+      try {
+        Thread.sleep(grace.plus(STUCK_SLACK).toMillis());
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (finished.get()) {
+        return;
+      }
+      io.err().println("provisioner: the run did not stop within the grace; exiting now"
+          + " (the next run settles the calls that were in flight)");
+      io.err().flush();
+      LedgerWriter w = ledgerWriter;
+      if (w != null) {
+        try {
+          w.force();
+        } catch (IOException | RuntimeException e) {
+          // nothing more can be done
+        }
+      }
+      if (io.mayHalt()) {
+        Runtime.getRuntime().halt(ExitCodes.of(stop.get(), manifestBroken.get(), 1));
+      }
+    }, "stop-watchdog");
+    t.setDaemon(true);
+    t.start();
   }
 
   private static long inFlight(Provisioner engine) {

@@ -72,12 +72,14 @@ final class SandboxCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     SandboxConfig config = config();
     CountDownLatch stop = new CountDownLatch(1);
-    try (Signals signals = Signals.install((name, n) -> stop.countDown());
-        SandboxServer server = SandboxServer.start(config)) {
+    Signals signals = Signals.install((name, n) -> stop.countDown());
+    try (SandboxServer server = SandboxServer.start(config)) {
       io.out().println(server.banner());
       io.out().flush();
       stop.await();
       io.err().println("sandbox: stopping");
+    } finally {
+      signals.close();
     }
     return ExitCodes.OK;
   }

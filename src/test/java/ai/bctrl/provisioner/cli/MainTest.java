@@ -179,4 +179,22 @@ class MainTest {
     assertThat(Files.readString(dir.resolve("s.json"))).contains("\"created\" : 2");
     assertThat(dir.resolve("m.sandbox.ledger.csv.lock")).doesNotExist();
   }
+
+  @Test
+  void sandboxRefusesABackwardsLatencyInOneLine() {
+    assertOneLineUsageError(run("sandbox", "--latency", "5s..1s"),
+        "provisioner: --latency: MAX must be >= MIN, got \"5s..1s\"");
+  }
+
+  @Test
+  void sandboxRefusesAnUnknownFaultInOneLine() {
+    assertThat(run("sandbox", "--faults", "teapot=0.5")).isEqualTo(64);
+    assertThat(err.toString()).startsWith("provisioner: --faults: ").hasLineCount(1);
+  }
+
+  @Test
+  void aBadBatchIsAUsageErrorNamingTheFlag() {
+    assertThat(run("m.csv", "--batch", "a:b")).isEqualTo(64);
+    assertThat(err.toString()).startsWith("provisioner: --batch must be").hasLineCount(1);
+  }
 }

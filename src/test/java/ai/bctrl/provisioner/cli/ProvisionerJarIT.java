@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.bctrl.provisioner.ItemResult;
 import ai.bctrl.provisioner.Outcome;
 import ai.bctrl.provisioner.ledger.LedgerReader;
+import ai.bctrl.provisioner.sandbox.FaultKind;
 import ai.bctrl.provisioner.sandbox.SandboxConfig;
 import ai.bctrl.provisioner.sandbox.SandboxServer;
 import java.io.File;
@@ -331,6 +332,46 @@ class ProvisionerJarIT {
     assertThat(run.stderr()).contains("summary:", "created", "latency", "wall time");
     assertThat(code).as(run.stderr()).isIn(0, 2);
     assertThat(dir.resolve("manifest.sandbox.ledger.csv")).exists();
+  }
+
+  @Test
+  void replacesUnhealthyItemsUnderNewKeysOnlyWhenAsked() throws Exception {
+    sandbox.reconfigure(sandbox.config().toBuilder().faults(Map.of(FaultKind.FAILED, 1.0)).build());
+    manifest("m.csv", 2);
+    Path ledger = dir.resolve("m.ledger.csv");
+    Run first = start("m.csv", "--quiet", "--rate", "0");
+    assertThat(first.exit(LONG)).as(first.stderr()).isEqualTo(2);
+    assertThat(ledger(ledger)).hasSize(6).allSatisfy((k, o) -> assertThat(o).isEqualTo(Outcome.UNHEALTHY));
+
+    sandbox.reconfigure(sandbox.config().toBuilder().faults(Map.of()).build());
+    Run kept = start("m.csv", "--quiet", "--rate", "0");
+    assertThat(kept.exit(LONG)).as("unhealthy items are kept: " + kept.stderr()).isEqualTo(2);
+    assertThat(kept.stderr()).contains("6 kept unhealthy");
+
+    Run replaced = start("m.csv", "--quiet", "--rate", "0", "--replace-unhealthy");
+    assertThat(replaced.exit(LONG)).as(replaced.stderr()).isZero();
+    Map<String, Outcome> outcomes = ledger(ledger);
+    for (String key : keys(2)) {
+      assertThat(outcomes).containsEntry(key, Outcome.UNHEALTHY).containsEntry(key + "#r1", Outcome.CREATED);
+    }
+    Run again = start("m.csv", "--quiet", "--rate", "0", "--replace-unhealthy");
+    assertThat(again.exit(LONG)).as(again.stderr()).isZero();
+    assertThat(again.stderr()).contains("6 already done");
+    assertThat(sandbox.stats().createsByKey()).hasSize(12).allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
+  }
+
+  @Test
+  void aSecondRunOnALockedLedgerExits64() throws Exception {
+    sandbox.reconfigure(sandbox.config().toBuilder().latency(Duration.ofSeconds(5), Duration.ofSeconds(5)).build());
+    manifest("m.csv", 2);
+    Run first = start("m.csv", "--quiet", "--rate", "0", "--grace", "0s");
+    awaitInFlight(1);
+    Run second = start("m.csv", "--quiet");
+    assertThat(second.exit(LONG)).isEqualTo(64);
+    assertThat(second.stderr()).isEqualTo("provisioner: ledger " + dir.resolve("m.ledger.csv").toRealPath()
+        + " is locked by running process " + first.process().pid() + "; wait for it to end or use another --ledger\n");
+    first.process().destroy();
+    assertThat(first.exit(LONG)).isEqualTo(143);
   }
 
   void awaitCreates(int n) throws InterruptedException {
