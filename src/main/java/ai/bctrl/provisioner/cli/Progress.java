@@ -37,16 +37,24 @@ final class Progress {
     ticks = Flux.interval(every, every, scheduler).subscribe(t -> draw());
   }
 
-  /** Stops drawing and, on a terminal, clears the bar. */
+  /**
+   * Stops drawing. On a terminal the bar is cleared (the summary follows); in a log, one last
+   * plain line shows where the run got to. Idempotent.
+   */
   synchronized void stop() {
-    if (ticks != null) {
-      ticks.dispose();
+    if (ticks == null || ticks.isDisposed()) {
+      return;
     }
-    if (terminal && lastWidth > 0) {
-      err.print("\r" + " ".repeat(lastWidth) + "\r");
-      err.flush();
+    ticks.dispose();
+    if (terminal) {
+      if (lastWidth > 0) {
+        err.print("\r" + " ".repeat(lastWidth) + "\r");
+        err.flush();
+      }
+      lastWidth = 0;
+    } else {
+      draw();
     }
-    lastWidth = 0;
   }
 
   synchronized void draw() {

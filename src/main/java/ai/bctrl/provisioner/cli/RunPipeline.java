@@ -81,6 +81,8 @@ final class RunPipeline {
   /** Runs to the end and returns the exit code; fatal setup problems throw (mapped by {@link Main}). */
   int run() {
     long startNanos = System.nanoTime();
+    String space = s.space() != null ? s.space() : s.sandbox() ? SANDBOX_SPACE : null;
+    ManifestOptions options = manifestOptions(s.manifest(), s.manifestPath(), space, io);
     LedgerLock lock = LedgerLock.acquire(s.ledger());
     boolean releaseLock = false;
     SandboxServer sandbox = null;
@@ -94,15 +96,11 @@ final class RunPipeline {
       ledger.repairNotice().ifPresent(n -> io.err().println("provisioner: " + n));
       URI baseUrl = s.baseUrl();
       String apiKey = s.apiKey();
-      String space = s.space();
       if (s.sandbox()) {
         sandbox = SandboxServer.start(SandboxConfig.builder().port(0).build());
         baseUrl = sandbox.baseUrl();
         apiKey = sandbox.apiKey();
         redactor.add(apiKey);
-        if (space == null) {
-          space = SANDBOX_SPACE;
-        }
         io.err().println("provisioner: --sandbox: simulated bctrl API at " + baseUrl + " (in this process)");
       }
       Provisioner.Builder builder = Provisioner.builder()
@@ -142,7 +140,7 @@ final class RunPipeline {
         progress.start();
       }
 
-      Flux<Item> items = items(ledger, space, writer);
+      Flux<Item> items = items(ledger, options, writer);
       LedgerWriter w = writer;
       Flux<ItemResult> results = w.record(engine.provision(items, stopSink.asFlux()).map(this::redact))
           .doOnNext(this::count);
@@ -199,8 +197,7 @@ final class RunPipeline {
   }
 
   /** The manifest's items that this run provisions, in order; invalid rows are recorded as they come. */
-  private Flux<Item> items(LedgerState ledger, String space, LedgerWriter writer) {
-    ManifestOptions options = manifestOptions(s.manifest(), s.manifestPath(), space, io);
+  private Flux<Item> items(LedgerState ledger, ManifestOptions options, LedgerWriter writer) {
     Shard shard = s.manifest().shard;
     return ManifestReader.read(options)
         .<Item>handle((entry, sink) -> {

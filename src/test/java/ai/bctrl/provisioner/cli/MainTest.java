@@ -35,9 +35,11 @@ class MainTest {
     Files.writeString(dir.resolve("m.csv"), "key,name\na,alpha\nb,beta\n");
   }
 
+  byte[] stdin = new byte[0];
+
   int run(String... args) {
     Io io = new Io(new PrintWriter(out, true), new PrintWriter(err, true),
-        new ByteArrayInputStream(new byte[0]), env, dir, false);
+        new ByteArrayInputStream(stdin), env, dir, false);
     return Main.execute(args, io);
   }
 
@@ -196,5 +198,13 @@ class MainTest {
   void aBadBatchIsAUsageErrorNamingTheFlag() {
     assertThat(run("m.csv", "--batch", "a:b")).isEqualTo(64);
     assertThat(err.toString()).startsWith("provisioner: --batch must be").hasLineCount(1);
+  }
+
+  @Test
+  void readsAManifestFromStandardInput() throws IOException {
+    stdin = "{\"key\":\"s1\"}\n{\"key\":\"s2\",\"count\":2}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(run("-", "--format", "jsonl", "--ledger", "in.ledger.jsonl", "--sandbox", "--quiet", "--rate", "0"))
+        .as(err.toString()).isZero();
+    assertThat(Files.readAllLines(dir.resolve("in.ledger.jsonl"))).hasSize(3);
   }
 }

@@ -329,7 +329,7 @@ class ProvisionerJarIT {
     env.put("PROXY_PASSWORD", PROXY_PASSWORD);
     Run run = start(env, manifest, "--sandbox", "--rate", "0", "--concurrency", "16");
     int code = run.exit(LONG);
-    assertThat(run.stderr()).contains("summary:", "created", "latency", "wall time");
+    assertThat(run.stderr()).contains("progress: [", "summary:", "created", "latency", "wall time");
     assertThat(code).as(run.stderr()).isIn(0, 2);
     assertThat(dir.resolve("manifest.sandbox.ledger.csv")).exists();
   }
