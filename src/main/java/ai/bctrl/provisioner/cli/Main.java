@@ -115,12 +115,14 @@ public final class Main {
       },
       footer = {"", "Exit codes: 0 all done, 2 some items not done, 3 stopped early, 64 usage, 65 bad manifest, "
           + "130/143 interrupted, 1 internal error."})
-  static final class Top implements Runnable {
+  static final class Top implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+    /** Without a command or a manifest there is nothing to do: usage on stderr, exit 64. */
     @Override
-    public void run() {
-      spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+      spec.commandLine().usage(spec.commandLine().getErr());
+      return ExitCodes.USAGE;
     }
   }
 

@@ -108,9 +108,13 @@ class MainTest {
   @Test
   void aLedgerLockedByALiveRunIsAUsageError() {
     Path ledger = dir.resolve("m.ledger.csv");
-    try (LedgerLock held = LedgerLock.acquire(ledger)) {
+    LedgerLock held = LedgerLock.acquire(ledger);
+    try {
       assertOneLineUsageError(run("m.csv"), "provisioner: ledger " + ledger + " is locked by running process "
           + ProcessHandle.current().pid() + "; wait for it to end or use another --ledger");
+      assertThat(held.path()).as("the holder's lock is untouched").exists();
+    } finally {
+      held.release();
     }
   }
 
@@ -206,5 +210,11 @@ class MainTest {
     assertThat(run("-", "--format", "jsonl", "--ledger", "in.ledger.jsonl", "--sandbox", "--quiet", "--rate", "0"))
         .as(err.toString()).isZero();
     assertThat(Files.readAllLines(dir.resolve("in.ledger.jsonl"))).hasSize(3);
+  }
+
+  @Test
+  void noArgumentsPrintsUsageAndExits64() {
+    assertThat(run()).isEqualTo(64);
+    assertThat(err.toString()).contains("validate", "sandbox", "Usage:");
   }
 }
