@@ -374,6 +374,34 @@ class ProvisionerJarIT {
     assertThat(first.exit(LONG)).isEqualTo(143);
   }
 
+  @Test
+  void twoShardsSplitTheManifestIntoDisjointLedgersThatCoverIt() throws Exception {
+    manifest("m.csv", 8);
+    for (String shard : List.of("0/2", "1/2")) {
+      Run run = start("m.csv", "--quiet", "--rate", "0", "--shard", shard);
+      assertThat(run.exit(LONG)).as(run.stderr()).isZero();
+    }
+    Set<String> first = ledger(dir.resolve("m.shard-0-of-2.ledger.csv")).keySet();
+    Set<String> second = ledger(dir.resolve("m.shard-1-of-2.ledger.csv")).keySet();
+    assertThat(first).isNotEmpty().doesNotContainAnyElementsOf(second);
+    Set<String> union = new TreeSet<>(first);
+    union.addAll(second);
+    assertThat(union).isEqualTo(keys(8));
+    assertThat(sandbox.stats().createsByKey()).hasSize(24).allSatisfy((k, n) -> assertThat(n).isEqualTo(1));
+  }
+
+  @Test
+  void batchesKeepTheirOwnLedgersAndNeverAdoptEachOthersRuntimes() throws Exception {
+    manifest("m.csv", 3);
+    for (String batch : List.of("mon", "tue")) {
+      Run run = start("m.csv", "--quiet", "--rate", "0", "--batch", batch);
+      assertThat(run.exit(LONG)).as(run.stderr()).isZero();
+      assertThat(ledger(dir.resolve("m." + batch + ".ledger.csv")))
+          .hasSize(9).allSatisfy((k, o) -> assertThat(o).isEqualTo(Outcome.CREATED));
+    }
+    assertThat(sandbox.stats().createsByKey()).hasSize(18).containsKeys("mon:web", "tue:web#3");
+  }
+
   void awaitCreates(int n) throws InterruptedException {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (sandbox.stats().createsByKey().size() < n) {
