@@ -8,6 +8,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.exc.JacksonIOException;
 
 /**
  * JSON rows, streamed token by token with Jackson's parser: the elements of one top-level array
@@ -94,12 +95,16 @@ final class JsonRowSource implements RowSource {
   }
 
   private ManifestException malformed(JacksonException e) {
+    if (e instanceof JacksonIOException io) {
+      Throwable cause = io.getCause() == null ? io : io.getCause();
+      return new ManifestException(file + ": cannot be read (" + cause.getMessage() + "); check the file", e);
+    }
     long line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
     String what = e.getOriginalMessage();
     if (what == null) {
       what = e.getClass().getSimpleName();
     }
-    what = what.lines().findFirst().orElse("").replaceAll("'[^']{2,}'", "'...'").replaceAll("\"[^\"]{2,}\"", "\"...\"");
+    what = what.lines().findFirst().orElse("").replaceAll("token '[^']*'", "token");
     return new ManifestException(file + ":" + Math.max(line, 1) + ": malformed JSON: " + what
         + "; fix the JSON (quotes, commas, brackets)", e);
   }

@@ -65,7 +65,7 @@ public final class ManifestPlan {
   /** As {@link #of(Flux, Map)}; {@link #errors()} names the manifest {@code fileName}. */
   public static Mono<ManifestPlan> of(Flux<ManifestEntry> entries, Map<String, Outcome> ledgerLastOutcomes,
       String fileName) {
-    Map<String, Outcome> ledger = Map.copyOf(ledgerLastOutcomes);
+    Map<String, Outcome> ledger = Collections.unmodifiableMap(ledgerLastOutcomes);
     return entries.collect(() -> new Acc(ledger), Acc::add).map(a -> new ManifestPlan(a, fileName));
   }
 
@@ -105,35 +105,42 @@ public final class ManifestPlan {
           .append(" more invalid rows not shown; fix the ones above first\n");
     }
     sb.append("plan for ").append(fileName).append(": ").append(plural(validItems, "item"))
-        .append(" in ").append(plural(bySpace.size(), "space")).append(", ")
-        .append(plural(invalidRows, "invalid row")).append('\n');
-    for (Map.Entry<String, Integer> e : bySpace.entrySet()) {
-      sb.append(String.format("  space %s: %s%n", e.getKey(), plural(e.getValue(), "item")));
+        .append(" in ").append(plural(bySpace.size(), "space"));
+    if (invalidRows > 0) {
+      sb.append("; ").append(plural(invalidRows, "invalid row")).append(" (listed above, never sent)");
+    }
+    sb.append('\n');
+    int width = String.valueOf(validItems).length();
+    if (!bySpace.isEmpty()) {
+      sb.append("  by space:\n");
+      for (Map.Entry<String, Integer> e : bySpace.entrySet()) {
+        sb.append(String.format("    %" + width + "d  %s%n", e.getValue(), e.getKey()));
+      }
     }
     if (!byShape.isEmpty()) {
-      sb.append(String.format("  %7s  %-9s %-9s %s%n", "items", "stealth", "browser", "proxy"));
+      sb.append("  by shape (stealth, browser, proxy; - = not set):\n");
       List<Map.Entry<String, Integer>> shapes = new ArrayList<>(byShape.entrySet());
       shapes.sort(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
       for (Map.Entry<String, Integer> e : shapes) {
         String[] s = e.getKey().split("\t", -1);
-        sb.append(String.format("  %7d  %-9s %-9s %s%n", e.getValue(), s[0], s[1], s[2]));
+        sb.append(String.format("    %" + width + "d  %-7s %-7s %s%n", e.getValue(), s[0], s[1], s[2]));
       }
     }
     if (ledgerGiven) {
-      sb.append("  ledger: ").append(toCreate).append(" to create, ").append(done)
-          .append(" already done (created or adopted)");
+      sb.append("  against the ledger:\n");
+      sb.append(String.format("    %" + width + "d  to create%n", toCreate));
+      sb.append(String.format("    %" + width + "d  already done (created or adopted)%n", done));
       if (toSettle > 0) {
-        sb.append(", ").append(toSettle).append(" to settle first (unknown or aborted), then create if not found");
+        sb.append(String.format("    %" + width + "d  to settle first (unknown or aborted), then create if not found%n", toSettle));
       }
       if (unhealthy > 0) {
-        sb.append(", ").append(unhealthy).append(" unhealthy (kept; replaced only with --replace-unhealthy)");
+        sb.append(String.format("    %" + width + "d  unhealthy (kept; replaced only with --replace-unhealthy)%n", unhealthy));
       }
-      sb.append('\n');
       if (orphans.isEmpty()) {
         sb.append("  orphaned: none (every ledger runtime is still in the manifest)\n");
       } else {
         sb.append("  orphaned: ").append(plural(orphans.size(), "ledger key"))
-            .append(" no longer in the manifest; their runtimes are left as they are:\n");
+            .append(" no longer in the manifest (their runtimes are left as they are):\n");
         int shown = 0;
         for (Map.Entry<String, Outcome> e : orphans.entrySet()) {
           if (shown++ == MAX_ORPHANS_SHOWN) {
@@ -154,7 +161,8 @@ public final class ManifestPlan {
   /** The fold's mutable state; lives only inside {@link #of}. */
   private static final class Acc {
     final Map<String, Outcome> ledger;
-    final Set<String> ledgerSeen = new HashSet<>();
+    /** 64-bit hashes of the ledger keys that are items: no copy of a million keys. */
+    final LongHashSet ledgerSeen = new LongHashSet();
     final Set<String> invalidKeys = new HashSet<>();
     final List<ManifestEntry.Invalid> invalid = new ArrayList<>();
     final Map<String, Integer> bySpace = new TreeMap<>();
@@ -190,7 +198,7 @@ public final class ManifestPlan {
       }
       Outcome o = ledger.get(item.key());
       if (o != null) {
-        ledgerSeen.add(item.key());
+        ledgerSeen.add(Keys.hash64(item.key()));
       }
       if (o == null || o == Outcome.FAILED || o == Outcome.INVALID) {
         toCreate++;
@@ -208,7 +216,7 @@ public final class ManifestPlan {
       Map<String, Outcome> out = new TreeMap<>();
       for (Map.Entry<String, Outcome> e : ledger.entrySet()) {
         Outcome o = e.getValue();
-        if (o == Outcome.FAILED || o == Outcome.INVALID || ledgerSeen.contains(e.getKey())) {
+        if (o == Outcome.FAILED || o == Outcome.INVALID || ledgerSeen.contains(Keys.hash64(e.getKey()))) {
           continue;
         }
         String k = e.getKey();

@@ -91,23 +91,24 @@ final class RowProcessor {
     List<Problem> problems = new ArrayList<>(raw.problems());
     java.util.function.Function<String, String> asWritten = field -> asWritten(raw, field);
 
-    // spaceId: the row's, else the defaults', else --space
+    // spaceId: the row's, else the defaults', else --space. A row's JSON null removes the
+    // defaults' space (then --space applies); an unset ${NAME} was reported by interpolation.
     String spaceId = null;
-    boolean spaceProblem = false;
-    Object s = eff.get("spaceId");
-    if (s != null) {
+    boolean spaceReported = false;
+    if (eff.get("spaceId") != null) {
+      Object s = eff.get("spaceId");
       if (s instanceof String str && isValidSpace(str)) {
         spaceId = str;
       } else {
         problems.add(new Problem("spaceId", SPACE_RULE + ", got " + gotOf(asWritten, "spaceId", s)));
-        spaceProblem = true;
+        spaceReported = true;
       }
-    } else if (!(written.containsKey("spaceId") && !eff.containsKey("spaceId"))) {
-      spaceId = eff.containsKey("spaceId") ? defaultSpace : defaultSpace();
+    } else if (written.get("spaceId") != null) {
+      spaceReported = true;
     } else {
-      spaceProblem = true; // an unset ${NAME}: already reported
+      spaceId = written.containsKey("spaceId") ? defaultSpace : defaultSpace();
     }
-    if (spaceId == null && !spaceProblem) {
+    if (spaceId == null && !spaceReported) {
       problems.add(new Problem("spaceId", "is required: set it in the row, in --defaults, or with --space (BCTRL_SPACE_ID)"));
     }
 

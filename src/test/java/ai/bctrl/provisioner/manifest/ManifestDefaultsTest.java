@@ -86,6 +86,14 @@ class ManifestDefaultsTest {
   }
 
   @Test
+  void aNullSpaceInARowRemovesTheDefaultsSpaceAndAnInterpolatedOneIsUsed() {
+    Path d = write(dir, "defaults.json", DEFAULTS);
+    List<Item> items = items(read(write(dir, "m.jsonl", "{\"name\":\"a\",\"spaceId\":null}\n{\"name\":\"b\",\"spaceId\":\"${S}\"}\n"),
+        b -> b.defaults(d).env(Map.of("S", "space-from-env"))));
+    assertThat(items).extracting(Item::spaceId).containsExactly(SPACE, "space-from-env");
+  }
+
+  @Test
   void interpolationReplacesWholeCellsAndStringValues() {
     Path m = write(dir, "m.csv", "name,profile,metadata.a,config.proxy.mode,config.proxy.host,config.proxy.port,"
         + "config.proxy.protocol,config.proxy.password\n"

@@ -142,5 +142,8 @@ class ManifestKeysTest {
       assertThat(set.add(i * 0x9E3779B97F4A7C15L)).isFalse();
     }
     assertThat(set.size()).isEqualTo(10000);
+    assertThat(set.contains(3 * 0x9E3779B97F4A7C15L)).isTrue();
+    assertThat(set.contains(5001 * 0x9E3779B97F4A7C15L)).isFalse();
+    assertThat(set.contains(0)).isTrue();
   }
 }
