@@ -13,7 +13,6 @@ import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * How a {@link SandboxServer} behaves: immutable, made by {@link #builder()}, whose {@code build()}
@@ -180,7 +179,10 @@ public final class SandboxConfig {
     return nanoTime;
   }
 
-  /** Where latency and hold delays are timed. */
+  /**
+   * Where latency and hold delays are timed, or {@code null} (the default) for the server's own
+   * timer threads, which global {@code Schedulers} hooks such as virtual time cannot reach.
+   */
   public Scheduler scheduler() {
     return scheduler;
   }
@@ -325,7 +327,7 @@ public final class SandboxConfig {
     private int pageSize = 100;
     private Clock clock = Clock.systemUTC();
     private LongSupplier nanoTime = System::nanoTime;
-    private Scheduler scheduler = Schedulers.parallel();
+    private Scheduler scheduler;
 
     private Builder() {}
 
@@ -407,8 +409,9 @@ public final class SandboxConfig {
       return this;
     }
 
+    /** Where delays are timed; {@code null} = the server's own timer threads. */
     public Builder scheduler(Scheduler scheduler) {
-      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      this.scheduler = scheduler;
       return this;
     }
 
