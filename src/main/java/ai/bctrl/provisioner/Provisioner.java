@@ -77,6 +77,10 @@ public final class Provisioner implements AutoCloseable {
    * then errors with an {@link ApiKeyRejectedException}, {@link QuotaExceededException} or {@link
    * TooManyFailuresException} (all {@link ProvisioningStoppedException}).
    *
+   * <p>If {@code items} errors (say the manifest breaks off), the run starts no more calls, lets
+   * those in flight end, emits {@link Outcome#ABORTED} for started items still waiting, then errors
+   * with that same exception.
+   *
    * <p>Cancelling the returned Flux cancels the calls in flight (their items get no result) and
    * stops reading {@code items}.
    */
@@ -87,10 +91,10 @@ public final class Provisioner implements AutoCloseable {
   }
 
   /**
-   * Creates one item, with the same retries, settling and shared limits as a run, but without
-   * listing its space first. Emits its result, or errors with a {@link
-   * ProvisioningStoppedException} when the key is rejected or the quota is reached. Cold;
-   * cancelling cancels the call.
+   * Creates one item, with the same retries, settling and shared limits (concurrency, rate, 429
+   * pauses) as a run, but without listing its space first. Emits its result, or errors with a
+   * {@link ProvisioningStoppedException} when the key is rejected or the quota is reached (that
+   * stops this call only, not other calls on this provisioner). Cold; cancelling cancels the call.
    */
   public Mono<ItemResult> create(Item item) {
     Objects.requireNonNull(item, "item");

@@ -7,6 +7,7 @@ import java.util.Map;
  * summaries.
  *
  * @param inFlight create calls in flight now
+ * @param maxInFlight the most create calls ever in flight at once
  * @param attemptsStarted create calls started
  * @param retries attempts repeated, by cause (every cause present, 0 when none)
  * @param settles listings made to settle an uncertain attempt (shared listings count once per item)
@@ -16,6 +17,7 @@ import java.util.Map;
  */
 public record ProvisionerStats(
     int inFlight,
+    int maxInFlight,
     long attemptsStarted,
     Map<RetryCause, Long> retries,
     long settles,

@@ -128,10 +128,11 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
       return http
           .headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/json")
               .set("Idempotency-Key", item.key()))
-          .doAfterRequest((req, conn) -> written.set(true))
           .post()
           .uri(base + "/v1/spaces/" + encodePath(item.spaceId()) + "/runtimes")
-          .send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)))
+          .send((req, out) -> out.send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)))
+              .then()
+              .doOnSuccess(x -> written.set(true)))
           .responseSingle((res, content) -> content.asByteArray()
               .defaultIfEmpty(new byte[0])
               .map(bytes -> toReply(res.status().code(), res.responseHeaders(), bytes)))
@@ -279,6 +280,9 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
     if (e instanceof ConnectException || e instanceof ConnectTimeoutException || e instanceof UnknownHostException
         || e instanceof NoRouteToHostException) {
       return new TransportException(TransportException.Kind.CONNECT, false, "could not connect: " + e.getMessage(), e);
+    }
+    if (e instanceof javax.net.ssl.SSLException) {
+      return new TransportException(TransportException.Kind.OTHER, written, "TLS failed: " + e.getMessage(), e);
     }
     if (e instanceof PrematureCloseException || e instanceof ClosedChannelException || e instanceof IOException) {
       return new TransportException(TransportException.Kind.RESET, written,

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.reactivestreams.Publisher;
 import reactor.core.Disposable;
@@ -96,8 +97,12 @@ public final class Engine {
 
     /** The pipeline, top to bottom. */
     Flux<ItemResult> results(Flux<Item> items, Publisher<Duration> stop) {
-      Disposable stopRequests = Flux.from(stop).subscribe(control::stop);
+      Disposable stopRequests = Flux.from(stop).subscribe(control::stop, e -> control.stop(Duration.ZERO));
       return items
+          .onErrorResume(e -> {                        // a broken input stops the run like a fatal error
+            control.inputFailed(e);
+            return Mono.empty();
+          })
           .takeUntilOther(control.stopping())          // a stopping run reads no more input
           .flatMap(this::item, maxPending, 1)          // bounded read-ahead: demand reaches the input
           .concatWith(control.failure())               // a fatal cause ends the run, after the ABORTED records
@@ -166,7 +171,7 @@ public final class Engine {
       }
       st.calls++;
       stats.callStarted();
-      java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+      AtomicBoolean ended = new AtomicBoolean();
       Runnable end = () -> {
         if (ended.compareAndSet(false, true)) {
           st.lastEnd = now();
@@ -200,7 +205,7 @@ public final class Engine {
       }
       if (v.cause() == RetryCause.RATE_LIMITED) {
         st.rateLimited++;
-        Duration pause = v.retryAfter() != null ? v.retryAfter() : backoff.delay(st.rateLimited, null);
+        Duration pause = v.retryAfter() != null ? v.retryAfter() : backoff.ceiling(st.rateLimited);
         if (pause.compareTo(cfg.maxRetryAfter()) <= 0) {
           limiter.pause(pause);
         }

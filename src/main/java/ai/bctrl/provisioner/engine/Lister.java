@@ -47,26 +47,32 @@ final class Lister {
     return Mono.defer(() -> {
       long started = scheduler.now(TimeUnit.NANOSECONDS);
       Map<String, Runtime> byKey = new HashMap<>();
-      return pages(spaceId, null, byKey, 0).then(Mono.fromSupplier(() -> new Listing(started, byKey)));
+      // expand, not recursion: a space of many pages must not nest one operator per page
+      return page(spaceId, null, 1).map(p -> new Fetched(null, p, 1))
+          .expand(f -> {
+            String next = f.page().nextCursor();
+            if (next == null || next.equals(f.cursor())) {
+              return Mono.empty();
+            }
+            if (f.pageNo() >= MAX_PAGES) {
+              return Mono.error(new ListingImpossibleException(
+                  "listing space " + spaceId + " did not end after " + MAX_PAGES + " pages"));
+            }
+            return page(spaceId, next, 1).map(p -> new Fetched(next, p, f.pageNo() + 1));
+          })
+          .doOnNext(f -> {
+            for (Runtime r : f.page().runtimes()) {
+              String key = r.provisionerKey();
+              if (key != null) {
+                byKey.putIfAbsent(key, r);
+              }
+            }
+          })
+          .then(Mono.fromSupplier(() -> new Listing(started, byKey)));
     });
   }
 
-  private Mono<Void> pages(String spaceId, String cursor, Map<String, Runtime> byKey, int pageNo) {
-    if (pageNo >= MAX_PAGES) {
-      return Mono.error(new ListingImpossibleException(
-          "listing space " + spaceId + " did not end after " + MAX_PAGES + " pages"));
-    }
-    return page(spaceId, cursor, 1).flatMap(p -> {
-      for (Runtime r : p.runtimes()) {
-        String key = r.provisionerKey();
-        if (key != null) {
-          byKey.putIfAbsent(key, r);
-        }
-      }
-      return p.nextCursor() == null || p.nextCursor().equals(cursor) ? Mono.<Void>empty()
-          : pages(spaceId, p.nextCursor(), byKey, pageNo + 1);
-    });
-  }
+  private record Fetched(String cursor, ListPage page, int pageNo) {}
 
   private Mono<ListPage> page(String spaceId, String cursor, int tryNo) {
     return Mono.defer(() -> {

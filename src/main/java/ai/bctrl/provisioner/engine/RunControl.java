@@ -26,7 +26,7 @@ final class RunControl {
   private final Scheduler scheduler;
   private final Sinks.Empty<Void> stopping = Sinks.empty();
   private final Sinks.Empty<Void> abortNow = Sinks.empty();
-  private final AtomicReference<ProvisioningStoppedException> failure = new AtomicReference<>();
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private volatile boolean isStopping;
   private long abortDeadline = Long.MAX_VALUE;
   private Disposable graceTimer;
@@ -62,6 +62,15 @@ final class RunControl {
     if (cutInFlight) {
       fireAbort();
     }
+  }
+
+  /**
+   * The input failed (e.g. the manifest broke off): start nothing more, let calls in flight end,
+   * then end the run with {@code e}.
+   */
+  synchronized void inputFailed(Throwable e) {
+    failure.compareAndSet(null, e);
+    fireStopping();
   }
 
   boolean isStopping() {

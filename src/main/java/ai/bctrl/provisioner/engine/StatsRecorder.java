@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
 /** The live counters behind {@link ProvisionerStats}; thread-safe, never blocks for long. */
 final class StatsRecorder {
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicInteger maxInFlight = new AtomicInteger();
   private final LongAdder attempts = new LongAdder();
   private final LongAdder settles = new LongAdder();
   private final LongAdder listings = new LongAdder();
@@ -31,7 +32,7 @@ final class StatsRecorder {
 
   void callStarted() {
     attempts.increment();
-    inFlight.incrementAndGet();
+    maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
   }
 
   void callEnded() {
@@ -62,7 +63,7 @@ final class StatsRecorder {
     retries.forEach((k, v) -> rs.put(k, v.sum()));
     Map<Outcome, Long> os = new EnumMap<>(Outcome.class);
     results.forEach((k, v) -> os.put(k, v.sum()));
-    return new ProvisionerStats(inFlight.get(), attempts.sum(), rs, settles.sum(), listings.sum(), os,
+    return new ProvisionerStats(inFlight.get(), maxInFlight.get(), attempts.sum(), rs, settles.sum(), listings.sum(), os,
         latency.snapshot());
   }
 }

@@ -440,6 +440,62 @@ class EngineTest {
     assertThat(s.latency().maxMs()).isEqualTo(10_020L);
   }
 
+  @Test
+  void a429WithoutRetryAfterPausesEveryStartForTheBackoffCeiling() {
+    api.behaviour = (a, it, n) -> it.key().equals("k0") && n == 1
+        ? a.error(429, null, Duration.ofMillis(10)) : a.create(it, Duration.ofMillis(10));
+    Run r = run(engine(settings().concurrency(1)), items(3)).advance(Duration.ofMinutes(1));
+    assertThat(r.results).hasSize(3);
+    assertThat(api.creates).filteredOn(c -> c.startMs() > 0)
+        .allSatisfy(c -> assertThat(c.startMs()).isGreaterThanOrEqualTo(110));
+  }
+
+  @Test
+  void a409IsSettledLikeAnUncertainAttempt() {
+    api.behaviour = (a, it, n) -> Mono.delay(Duration.ofMillis(100), vts).map(x -> {
+      a.createNow(it, RuntimeStatus.ACTIVE);
+      return new Reply(409, null, null, null, null);
+    });
+    Run r = run(engine(settings()), items(1)).advance(Duration.ofMinutes(1));
+    assertThat(r.result("k0").outcome()).isEqualTo(Outcome.ADOPTED);
+    assertThat(api.creates).hasSize(1);
+  }
+
+  @Test
+  void aSingleCreateDoesNotListFirstAndSharesTheLimits() {
+    Engine e = engine(settings().concurrency(1));
+    List<ItemResult> got = Collections.synchronizedList(new ArrayList<>());
+    e.provision(Flux.just(item("x")), Flux.never(), false).subscribe(got::add);
+    e.provision(Flux.just(item("y")), Flux.never(), false).subscribe(got::add);
+    vts.advanceTimeBy(Duration.ofMinutes(1));
+    assertThat(got).extracting(ItemResult::outcome).containsExactly(Outcome.CREATED, Outcome.CREATED);
+    assertThat(api.listStartsMs).isEmpty();
+    assertThat(api.maxInFlight.get()).isEqualTo(1);
+    assertThat(api.creates).extracting(FakeApi.Call::startMs).containsExactly(0L, 100L);
+  }
+
+  @Test
+  void theFirstListingFollowsEveryPageOfAManyPagedSpace() {
+    int pages = 20_000;
+    api.listBehaviour = (a, space, n) -> Mono.just(new ai.bctrl.provisioner.client.ListPage(
+        n == pages ? List.of(a.createNow(item("k0"), RuntimeStatus.ACTIVE)) : List.of(), n == pages ? null : "c" + n));
+    Run r = run(engine(settings()), items(2)).advance(Duration.ofMinutes(1));
+    assertThat(api.listStartsMs).hasSize(pages);
+    assertThat(r.result("k0").outcome()).isEqualTo(Outcome.ADOPTED);
+    assertThat(r.result("k1").outcome()).isEqualTo(Outcome.CREATED);
+  }
+
+  @Test
+  void aBrokenInputLetsCallsInFlightEndThenEndsTheRunWithItsError() {
+    api.behaviour = (a, it, n) -> a.create(it, Duration.ofSeconds(2));
+    IllegalStateException broken = new IllegalStateException("manifest.csv:7: malformed CSV");
+    Flux<Item> input = Flux.fromIterable(items(3)).concatWith(Mono.delay(Duration.ofSeconds(1), vts)
+        .then(Mono.error(broken)));
+    Run r = run(engine(settings()), input, Flux.never()).advance(Duration.ofMinutes(1));
+    assertThat(r.error.get()).isSameAs(broken);
+    assertThat(r.results).hasSize(3).allSatisfy(x -> assertThat(x.outcome()).isEqualTo(Outcome.CREATED));
+  }
+
   static <T> Function<T, T> id() {
     return Function.identity();
   }
