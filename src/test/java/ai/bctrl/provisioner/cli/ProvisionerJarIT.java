@@ -158,6 +158,10 @@ class ProvisionerJarIT {
     long seed = new Random().nextLong();
     Random rnd = new Random(seed);
     String why = "seed " + seed;
+    // uncertain answers too, so killed runs leave items that only a listing can settle
+    sandbox.reconfigure(sandbox.config().toBuilder()
+        .faults(Map.of(FaultKind.HTTP_503, 0.05, FaultKind.RESET_AFTER, 0.05, FaultKind.TRUNCATE, 0.05))
+        .build());
     manifest("m.csv", 30);
     Path ledger = dir.resolve("m.ledger.csv");
     String[] args = {"m.csv", "--quiet", "--concurrency", "6", "--rate", "25", "--burst", "3",
@@ -182,6 +186,8 @@ class ProvisionerJarIT {
     assertThat(outcomes.keySet()).as(why).isEqualTo(expected);
     assertThat(outcomes.values()).as(why).allMatch(Outcome::isDone);
     assertThat(dir.resolve("m.ledger.csv.lock")).doesNotExist();
+    assertThat(sandbox.stats().faults(FaultKind.RESET_AFTER) + sandbox.stats().faults(FaultKind.TRUNCATE))
+        .as(why + ": some answers were lost after the runtime was created").isPositive();
   }
 
   @Test
