@@ -78,8 +78,26 @@ final class RunPipeline {
     redactor.add(settings.apiKey());
   }
 
-  /** Runs to the end and returns the exit code; fatal setup problems throw (mapped by {@link Main}). */
+  /**
+   * Runs to the end and returns the exit code; fatal problems throw (mapped by {@link Main}), with
+   * any secret taken out of their message.
+   */
   int run() {
+    try {
+      return runToEnd();
+    } catch (RuntimeException e) {
+      String m = e.getMessage();
+      if (m != null && !m.equals(redactor.redact(m))) {
+        // never let a secret reach the error line or a debug stack trace
+        RuntimeException clean = e instanceof UsageException ? new UsageException(redactor.redact(m))
+            : new RunFailedException(redactor.redact(Main.oneLine(m)), null);
+        throw clean;
+      }
+      throw e;
+    }
+  }
+
+  private int runToEnd() {
     long startNanos = System.nanoTime();
     String space = s.space() != null ? s.space() : s.sandbox() ? SANDBOX_SPACE : null;
     ManifestOptions options = manifestOptions(s.manifest(), s.manifestPath(), space, io);
@@ -122,7 +140,11 @@ final class RunPipeline {
             + "; its calls may still land, so no space is listed before " + notBefore
             + " (--settle-delay after the ledger's last change)");
       }
-      provisioner = builder.build();
+      try {
+        provisioner = builder.build();
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(redactor.redact(Main.oneLine(e.getMessage())));
+      }
       writer = LedgerWriter.open(s.ledger());
       ledgerWriter = writer;
 
