@@ -66,6 +66,7 @@ final class RunPipeline {
   private final AtomicBoolean manifestBroken = new AtomicBoolean();
   private final AtomicLong toProvision = new AtomicLong();
   private final AtomicBoolean totalKnown = new AtomicBoolean();
+  private final AtomicLong precounted = new AtomicLong(-1);
   private final AtomicLong ended = new AtomicLong();
   private final AtomicLong notDone = new AtomicLong();
   private final AtomicBoolean finished = new AtomicBoolean();
@@ -109,6 +110,7 @@ final class RunPipeline {
     Progress progress = null;
     Signals signals = null;
     Disposable deadline = null;
+    Disposable precount = null;
     try {
       LedgerState ledger = LedgerReader.load(s.ledger(), true);
       ledger.repairNotice().ifPresent(n -> io.err().println("provisioner: " + n));
@@ -156,8 +158,12 @@ final class RunPipeline {
                 "the --deadline of " + Durations.format(s.deadline()) + " passed", s.grace()));
       }
       if (!s.quiet()) {
+        if (s.manifestPath() != null) {
+          precount = precount(ledger, options);
+        }
         progress = new Progress(io.err(), io.terminal(), () -> new Progress.Snapshot(
-            ended.get(), totalKnown.get() ? toProvision.get() : -1, inFlight(engine), retries(engine).total()),
+            ended.get(), totalKnown.get() ? toProvision.get() : precounted.get(), inFlight(engine),
+            retries(engine).total()),
             Schedulers.parallel());
         progress.start();
       }
@@ -194,6 +200,9 @@ final class RunPipeline {
       finished.set(true);
       if (deadline != null) {
         deadline.dispose();
+      }
+      if (precount != null) {
+        precount.dispose();
       }
       if (progress != null) {
         progress.stop();
@@ -262,6 +271,22 @@ final class RunPipeline {
           return Mono.empty();
         })
         .doOnComplete(() -> totalKnown.set(true));
+  }
+
+  /**
+   * For progress only: counts, in a second pass over the manifest file, the items this run will
+   * provision, so the bar has a total (and an ETA) before the main pass has read everything.
+   * Errors are ignored: the main pass reports them.
+   */
+  private Disposable precount(LedgerState ledger, ManifestOptions options) {
+    Shard shard = s.manifest().shard;
+    return ManifestReader.read(options)
+        .filter(e -> e instanceof ManifestEntry.Valid)
+        .map(e -> ((ManifestEntry.Valid) e).item().key())
+        .filter(key -> (shard == null || shard.contains(key))
+            && ledger.decide(key, s.replaceUnhealthy()).action() == ResumeDecision.Action.PROVISION)
+        .count()
+        .subscribe(precounted::set, e -> { });
   }
 
   private void rememberSecrets(Item item) {
