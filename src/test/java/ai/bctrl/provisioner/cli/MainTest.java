@@ -10,6 +10,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -216,5 +217,21 @@ class MainTest {
   void noArgumentsPrintsUsageAndExits64() {
     assertThat(run()).isEqualTo(64);
     assertThat(err.toString()).contains("validate", "sandbox", "Usage:");
+  }
+
+  @Test
+  void aManifestFoundMalformedMidRunExits65AfterRecordingTheItemsBeforeIt() throws IOException {
+    StringBuilder csv = new StringBuilder("key,name\n");
+    for (int i = 0; i < 20; i++) {
+      csv.append("k").append(i).append(",n").append(i).append('\n');
+    }
+    csv.append("broken,\"unclosed\n");
+    Files.writeString(dir.resolve("late.csv"), csv.toString());
+    assertThat(run("late.csv", "--sandbox", "--quiet", "--rate", "0")).as(err.toString()).isEqualTo(65);
+    assertThat(err.toString()).contains("late.csv", "exit code  65");
+    List<String> lines = Files.readAllLines(dir.resolve("late.sandbox.ledger.csv"));
+    assertThat(lines).hasSize(21);
+    assertThat(lines.subList(1, 21)).allMatch(l -> l.contains(",created,"));
+    assertThat(dir.resolve("late.sandbox.ledger.csv.lock")).as("a clean end").doesNotExist();
   }
 }
