@@ -50,14 +50,14 @@ final class Durations {
         "invalid duration \"" + text + "\": use e.g. 250ms, 30s, 5m, 1h or ISO-8601 PT30S");
   }
 
-  /** A short human form: {@code 850ms}, {@code 12.3s}, {@code 4m05s}, {@code 1h02m}. */
+  /** A short human form: {@code 850ms}, {@code 9s}, {@code 12.3s}, {@code 4m05s}, {@code 1h02m}. */
   static String format(Duration d) {
     long ms = d.toMillis();
     if (ms < 1000) {
       return ms + "ms";
     }
     if (ms < 60_000) {
-      return String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
+      return ms % 1000 == 0 ? ms / 1000 + "s" : String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
     }
     long s = ms / 1000;
     if (s < 3600) {

@@ -112,6 +112,8 @@ final class RunPipeline {
     Disposable deadline = null;
     Disposable precount = null;
     try {
+      // from here on a signal is a clean stop: the engine sees it (replayed) as soon as it starts
+      signals = Signals.install(this::onSignal);
       LedgerState ledger = LedgerReader.load(s.ledger(), true);
       ledger.repairNotice().ifPresent(n -> io.err().println("provisioner: " + n));
       URI baseUrl = s.baseUrl();
@@ -151,7 +153,6 @@ final class RunPipeline {
       ledgerWriter = writer;
 
       Provisioner engine = provisioner;
-      signals = Signals.install(this::onSignal);
       if (s.deadline() != null) {
         deadline = Mono.delay(s.deadline(), Schedulers.parallel())
             .subscribe(x -> requestStop(ExitCodes.Stop.STOPPED,

@@ -33,6 +33,7 @@ class DurationsTest {
   void formatsShortly() {
     assertThat(Durations.format(Duration.ofMillis(850))).isEqualTo("850ms");
     assertThat(Durations.format(Duration.ofMillis(12_345))).isEqualTo("12.3s");
+    assertThat(Durations.format(Duration.ofSeconds(9))).isEqualTo("9s");
     assertThat(Durations.format(Duration.ofSeconds(245))).isEqualTo("4m05s");
     assertThat(Durations.format(Duration.ofMinutes(62))).isEqualTo("1h02m");
   }

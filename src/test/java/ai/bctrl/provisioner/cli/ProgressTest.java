@@ -13,7 +13,7 @@ class ProgressTest {
   @Test
   void showsDoneTotalRateInFlightRetriesAndEta() {
     assertThat(Progress.line(new Progress.Snapshot(50, 200, 8, 3), 10))
-        .isEqualTo("[#####...............] 50/200  5.0/s  in flight 8  retries 3  ETA 30.0s");
+        .isEqualTo("[#####...............] 50/200  5.0/s  in flight 8  retries 3  ETA 30s");
   }
 
   @Test

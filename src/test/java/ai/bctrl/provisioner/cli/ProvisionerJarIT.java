@@ -264,7 +264,7 @@ class ProvisionerJarIT {
     manifest("m.csv", 20);
     Run run = start("m.csv", "--quiet", "--rate", "4", "--deadline", "2s", "--grace", "1s");
     assertThat(run.exit(LONG)).as(run.stderr()).isEqualTo(3);
-    assertThat(run.stderr()).contains("--deadline of 2.0s passed", "exit code  3");
+    assertThat(run.stderr()).contains("--deadline of 2s passed", "exit code  3");
     assertThat(ledger(dir.resolve("m.ledger.csv")).size()).isLessThan(60);
   }
 

@@ -49,7 +49,7 @@ class SummaryTest {
             + "  attempts   8 (retries: 1 after 429, 2 after 5xx, 3 after timeout, 4 after reset)\n"
             + "  rate       1.0 creates/s\n"
             + "  latency    p50 300ms, p90 900ms, p99 900ms, max 900ms\n"
-            + "  wall time  2.0s\n"
+            + "  wall time  2s\n"
             + "  exit code  2\n");
     assertThat(s.json())
         .contains("\"created\" : 2")
