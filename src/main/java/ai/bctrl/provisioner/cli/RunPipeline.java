@@ -191,6 +191,7 @@ final class RunPipeline {
       }
       writer.close();
       summary.retries(retries(engine));
+      summary.files(s.manifestPath() == null ? "-" : s.manifestPath().toString(), s.ledger().toString());
       int code = ExitCodes.of(stop.get(), manifestBroken.get(), notDone.get());
       summary.finish(Duration.ofNanos(System.nanoTime() - startNanos), stopWhy.get(), code);
       io.err().print(summary.render());

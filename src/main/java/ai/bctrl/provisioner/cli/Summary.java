@@ -28,6 +28,8 @@ final class Summary {
   private Duration wall = Duration.ZERO;
   private String stoppedBecause;
   private int exitCode = -1;
+  private String manifest;
+  private String ledger;
 
   /** Retries by cause, as the engine counts them. */
   record Retries(long rateLimited, long server5xx, long timeout, long reset, long other) {
@@ -86,6 +88,12 @@ final class Summary {
 
   synchronized long retriesTotal() {
     return retries.total();
+  }
+
+  /** Names the manifest and ledger in the JSON form. */
+  synchronized void files(String manifest, String ledger) {
+    this.manifest = manifest;
+    this.ledger = ledger;
   }
 
   synchronized void finish(Duration wall, String stoppedBecause, int exitCode) {
@@ -151,6 +159,8 @@ final class Summary {
   synchronized String json() {
     JsonMapper mapper = JsonMapper.builder().build();
     ObjectNode root = mapper.createObjectNode();
+    root.put("manifest", manifest);
+    root.put("ledger", ledger);
     ObjectNode o = root.putObject("outcomes");
     for (Outcome out : Outcome.values()) {
       o.put(out.wire(), outcomes.get(out));

@@ -183,7 +183,8 @@ class MainTest {
     assertThat(run("m.csv", "--sandbox", "--quiet", "--rate", "0", "--summary", "s.json")).isZero();
     assertThat(err.toString()).contains("summary:", "2 created", "exit code  0");
     assertThat(Files.readAllLines(dir.resolve("m.sandbox.ledger.csv"))).hasSize(3);
-    assertThat(Files.readString(dir.resolve("s.json"))).contains("\"created\" : 2");
+    assertThat(Files.readString(dir.resolve("s.json"))).contains("\"created\" : 2", "m.sandbox.ledger.csv\"",
+        "\"exitCode\" : 0");
     assertThat(dir.resolve("m.sandbox.ledger.csv.lock")).doesNotExist();
   }
 
