@@ -107,11 +107,13 @@ public final class Main {
       description = {
         "Provisions bctrl browser runtimes from a manifest, reliably and resumably.",
         "",
-        "  java -jar provisioner.jar [run] [OPTIONS] MANIFEST     provision every item of MANIFEST",
-        "  java -jar provisioner.jar validate [OPTIONS] MANIFEST  check MANIFEST and print the plan; no network",
-        "  java -jar provisioner.jar sandbox [OPTIONS]            serve a simulated bctrl API on localhost",
+        "  [run] [OPTIONS] MANIFEST     provision every item of MANIFEST",
+        "  validate [OPTIONS] MANIFEST  check MANIFEST, print the plan; no network",
+        "  sandbox [OPTIONS]            serve a simulated bctrl API on localhost",
         "",
-        "Try: java -jar provisioner.jar --sandbox sample-data/manifest.csv"
+        "Try:  java -jar provisioner.jar --sandbox sample-data/runtimes.csv",
+        "Help: java -jar provisioner.jar run --help",
+        ""
       },
       footer = {"", "Exit codes: 0 all done, 2 some items not done, 3 stopped early, 64 usage, 65 bad manifest, "
           + "130/143 interrupted, 1 internal error."})

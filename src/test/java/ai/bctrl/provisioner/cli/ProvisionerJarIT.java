@@ -248,6 +248,24 @@ class ProvisionerJarIT {
   }
 
   @Test
+  void reportsAndRemovesALedgerLineCutByACrashThenFinishes() throws Exception {
+    manifest("m.csv", 3);
+    Path ledger = dir.resolve("m.ledger.csv");
+    Run first = start("m.csv", "--quiet", "--rate", "0", "--shard", "0/1", "--ledger", "m.ledger.csv");
+    assertThat(first.exit(LONG)).as(first.stderr()).isZero();
+    long creates = sandbox.stats().createRequests();
+    Files.writeString(ledger, "web#9,2,space-a,web-9,crea", java.nio.file.StandardOpenOption.APPEND);
+
+    Run again = start("m.csv", "--quiet", "--rate", "0");
+    assertThat(again.exit(LONG)).as(again.stderr()).isZero();
+    assertThat(again.stderr()).contains("provisioner: ledger " + dir.resolve("m.ledger.csv").toRealPath()
+        + ": its last line was cut short (26 bytes, probably by a crash); removed it, the run goes on\n");
+    assertThat(text(ledger)).doesNotContain("crea\n").endsWith("\n");
+    assertThat(records(ledger)).hasSize(9);
+    assertThat(sandbox.stats().createRequests()).isEqualTo(creates);
+  }
+
+  @Test
   void exitsTwoWhenARowIsInvalidAndRecordsIt() throws Exception {
     Files.writeString(dir.resolve("m.csv"), "key,spaceId,config.proxy.mode,config.proxy.host,config.proxy.port\n"
         + "good," + SPACE_A + ",,,\n"
