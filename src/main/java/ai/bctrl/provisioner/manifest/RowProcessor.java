@@ -142,6 +142,7 @@ final class RowProcessor {
     CreateRuntimeRequest request = new RequestChecker(problems, asWritten).check(merged);
 
     String rowKey = null;
+    boolean duplicate = false;
     if (!keyUnusable) {
       if (explicitKey != null) {
         rowKey = explicitKey;
@@ -151,6 +152,7 @@ final class RowProcessor {
         rowKey = Keys.contentKey(Trees.canonical(java.util.Arrays.asList(spaceId, bodyWritten)));
       }
       if (!seen.add(Keys.hash64(rowKey))) {
+        duplicate = true;
         problems.add(new Problem("key", "\"" + rowKey + "\" is the key of an earlier row too"
             + (explicitKey != null || !rowKey.startsWith("h-") ? "" : " (the same content in the same space)")
             + "; give each row its own key" + (explicitKey == null ? " or name" : "")
@@ -165,7 +167,10 @@ final class RowProcessor {
         Problem p = problems.get(i);
         msg.append("; ").append(p.field() == null ? "" : p.field() + ": ").append(p.message());
       }
-      return new ManifestEntry.Invalid(prefixed(rowKey != null ? rowKey : "line-" + line), line, spaceId, name,
+      // A duplicate is recorded under its line, not the key it repeats: under that key its invalid
+      // record would be the last one and overwrite the earlier row's outcome in the ledger.
+      String key = rowKey != null && !duplicate ? rowKey : "line-" + line;
+      return new ManifestEntry.Invalid(prefixed(key), line, spaceId, name,
           problems.get(0).field(), msg.toString());
     }
     return new Expansion(rowKey, spaceId, request, count, line);

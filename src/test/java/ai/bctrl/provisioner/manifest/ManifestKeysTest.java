@@ -121,6 +121,13 @@ class ManifestKeysTest {
   }
 
   @Test
+  void aDuplicateRowIsRecordedUnderItsLineSoItNeverOverwritesTheEarlierRowsOutcome() {
+    List<ManifestEntry> all = read(write(dir, "m.csv", "key,name\nk,a\nk,b\n"));
+    assertThat(all.get(1)).isInstanceOfSatisfying(ManifestEntry.Invalid.class,
+        inv -> assertThat(inv.key()).isEqualTo("line-3"));
+  }
+
+  @Test
   void theItemKeyIsStampedIntoMetadata() {
     Item i = items(read(write(dir, "m.csv", "key,metadata.team\nk,t\n"))).get(0);
     assertThat(i.request().metadata()).containsEntry("provisionerKey", "k").containsEntry("team", "t");
