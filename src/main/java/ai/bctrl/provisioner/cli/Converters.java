@@ -1,5 +1,6 @@
 package ai.bctrl.provisioner.cli;
 
+import ai.bctrl.provisioner.internal.Durations;
 import ai.bctrl.provisioner.manifest.ManifestFormat;
 import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;

@@ -1,5 +1,6 @@
 package ai.bctrl.provisioner.cli;
 
+import ai.bctrl.provisioner.internal.Durations;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;

@@ -1,5 +1,6 @@
 package ai.bctrl.provisioner.cli;
 
+import ai.bctrl.provisioner.internal.Durations;
 import ai.bctrl.provisioner.Item;
 import ai.bctrl.provisioner.ItemResult;
 import ai.bctrl.provisioner.Outcome;

@@ -1,5 +1,6 @@
 package ai.bctrl.provisioner.cli;
 
+import ai.bctrl.provisioner.internal.Durations;
 import ai.bctrl.provisioner.sandbox.FaultKind;
 import ai.bctrl.provisioner.sandbox.SandboxConfig;
 import ai.bctrl.provisioner.sandbox.SandboxServer;
@@ -85,7 +86,7 @@ final class SandboxCommand implements Callable<Integer> {
   }
 
   SandboxConfig config() {
-    Duration[] lat = latency(latency);
+    SandboxConfig.Latency lat = latency(latency);
     Map<FaultKind, Double> faultMap;
     try {
       faultMap = faults == null ? Map.of() : SandboxConfig.parseFaults(faults);
@@ -96,7 +97,7 @@ final class SandboxCommand implements Callable<Integer> {
       return SandboxConfig.builder()
           .port(port)
           .apiKey(apiKey)
-          .latency(lat[0], lat[1])
+          .latency(lat)
           .rate(rate, burst)
           .faults(faultMap)
           .faultRate(faultRate)
@@ -110,20 +111,12 @@ final class SandboxCommand implements Callable<Integer> {
     }
   }
 
-  static Duration[] latency(String spec) {
-    int dots = spec.indexOf("..");
-    if (dots < 0) {
-      throw new UsageException("--latency must be MIN..MAX, e.g. 200ms..2s, got \"" + spec + "\"");
-    }
+  static SandboxConfig.Latency latency(String spec) {
     try {
-      Duration min = Durations.parse(spec.substring(0, dots));
-      Duration max = Durations.parse(spec.substring(dots + 2));
-      if (max.compareTo(min) < 0) {
-        throw new UsageException("--latency: MAX must be >= MIN, got \"" + spec + "\"");
-      }
-      return new Duration[] {min, max};
+      return SandboxConfig.parseLatency(spec);
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--latency: " + e.getMessage());
+      throw new UsageException(e.getMessage());
     }
   }
+
 }

@@ -1,5 +1,6 @@
 package ai.bctrl.provisioner.sandbox;
 
+import ai.bctrl.provisioner.internal.Durations;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -239,47 +240,6 @@ public final class SandboxConfig {
     return out;
   }
 
-  private static final Pattern SIMPLE_DURATION =
-      Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)", Pattern.CASE_INSENSITIVE);
-
-  /**
-   * Parses a duration written {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 0} or
-   * ISO-8601 ({@code PT30S}).
-   *
-   * @throws IllegalArgumentException with a one-line message quoting the text
-   */
-  public static Duration parseDuration(String text) {
-    Objects.requireNonNull(text, "text");
-    String t = text.trim();
-    if (t.equals("0")) {
-      return Duration.ZERO;
-    }
-    Matcher m = SIMPLE_DURATION.matcher(t);
-    if (m.matches()) {
-      BigDecimal n = new BigDecimal(m.group(1));
-      long unitNanos =
-          switch (m.group(2).toLowerCase(Locale.ROOT)) {
-            case "ms" -> 1_000_000L;
-            case "s" -> 1_000_000_000L;
-            case "m" -> 60_000_000_000L;
-            default -> 3_600_000_000_000L;
-          };
-      return Duration.ofNanos(n.multiply(BigDecimal.valueOf(unitNanos)).longValue());
-    }
-    if (!t.isEmpty() && (t.charAt(0) == 'P' || t.charAt(0) == 'p')) {
-      try {
-        Duration d = Duration.parse(t);
-        if (!d.isNegative()) {
-          return d;
-        }
-      } catch (DateTimeParseException e) {
-        // fall through to the one-line message
-      }
-    }
-    throw new IllegalArgumentException(
-        "expected a duration like 250ms, 30s, 5m, 1h or PT30S, got \"" + text + "\"");
-  }
-
   /**
    * Parses a {@code --latency} range {@code MIN..MAX} such as {@code 200ms..2s}; a single duration
    * is a constant latency.
@@ -290,8 +250,8 @@ public final class SandboxConfig {
     Objects.requireNonNull(text, "text");
     int dots = text.indexOf("..");
     try {
-      Duration min = parseDuration(dots < 0 ? text : text.substring(0, dots));
-      Duration max = dots < 0 ? min : parseDuration(text.substring(dots + 2));
+      Duration min = Durations.parse(dots < 0 ? text : text.substring(0, dots));
+      Duration max = dots < 0 ? min : Durations.parse(text.substring(dots + 2));
       if (max.compareTo(min) < 0) {
         throw new IllegalArgumentException(
             "--latency: MAX must be >= MIN, got \"" + text + "\"");

@@ -38,21 +38,6 @@ class SandboxConfigTest {
   }
 
   @Test
-  void parsesDurationsInTheContractsForms() {
-    assertThat(SandboxConfig.parseDuration("250ms")).isEqualTo(Duration.ofMillis(250));
-    assertThat(SandboxConfig.parseDuration("30s")).isEqualTo(Duration.ofSeconds(30));
-    assertThat(SandboxConfig.parseDuration("5m")).isEqualTo(Duration.ofMinutes(5));
-    assertThat(SandboxConfig.parseDuration("1h")).isEqualTo(Duration.ofHours(1));
-    assertThat(SandboxConfig.parseDuration("1.5s")).isEqualTo(Duration.ofMillis(1500));
-    assertThat(SandboxConfig.parseDuration("PT30S")).isEqualTo(Duration.ofSeconds(30));
-    assertThat(SandboxConfig.parseDuration("0")).isEqualTo(Duration.ZERO);
-    assertThatThrownBy(() -> SandboxConfig.parseDuration("10 sec"))
-        .hasMessage("expected a duration like 250ms, 30s, 5m, 1h or PT30S, got \"10 sec\"");
-    assertThatThrownBy(() -> SandboxConfig.parseDuration("PT-1S"))
-        .hasMessage("expected a duration like 250ms, 30s, 5m, 1h or PT30S, got \"PT-1S\"");
-  }
-
-  @Test
   void parsesALatencyRangeOrASingleLatency() {
     assertThat(SandboxConfig.parseLatency("200ms..2s"))
         .isEqualTo(new SandboxConfig.Latency(Duration.ofMillis(200), Duration.ofSeconds(2)));

@@ -1,4 +1,4 @@
-package ai.bctrl.provisioner.cli;
+package ai.bctrl.provisioner.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,11 +17,12 @@ class DurationsTest {
     assertThat(Durations.parse("pt1m30s")).isEqualTo(Duration.ofSeconds(90));
     assertThat(Durations.parse("0")).isEqualTo(Duration.ZERO);
     assertThat(Durations.parse("0s")).isEqualTo(Duration.ZERO);
+    assertThat(Durations.parse("1.5s")).isEqualTo(Duration.ofMillis(1500));
   }
 
   @Test
   void refusesAnythingElseWithOneLine() {
-    for (String bad : new String[] {"", "30", "1d", "-5s", "5 s", "PT-5S", "P", "1.5s", "abc"}) {
+    for (String bad : new String[] {"", "30", "1d", "-5s", "5 s", "PT-5S", "P", "1.5.2s", ".5s", "abc"}) {
       assertThatThrownBy(() -> Durations.parse(bad))
           .as(bad)
           .isInstanceOf(IllegalArgumentException.class)

@@ -1,14 +1,19 @@
-package ai.bctrl.provisioner.cli;
+package ai.bctrl.provisioner.internal;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses the durations of the command line: {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code PT30S}. */
-final class Durations {
-  private static final Pattern SIMPLE = Pattern.compile("(\\d{1,12})(ms|s|m|h)");
+/**
+ * The one parser of the durations users write (every duration flag, the sandbox's latency range):
+ * {@code 250ms}, {@code 1.5s}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 0} or ISO-8601
+ * {@code PT30S}; and their short human form.
+ */
+public final class Durations {
+  private static final Pattern SIMPLE = Pattern.compile("(\\d{1,12}(?:\\.\\d{1,9})?)(ms|s|m|h)");
 
   private Durations() {}
 
@@ -17,21 +22,17 @@ final class Durations {
    *
    * @throws IllegalArgumentException with a one-line message when it names none or a negative one
    */
-  static Duration parse(String text) {
+  public static Duration parse(String text) {
     String t = text == null ? "" : text.trim();
     Matcher m = SIMPLE.matcher(t.toLowerCase(Locale.ROOT));
     if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      switch (m.group(2)) {
-        case "ms":
-          return Duration.ofMillis(n);
-        case "s":
-          return Duration.ofSeconds(n);
-        case "m":
-          return Duration.ofMinutes(n);
-        default:
-          return Duration.ofHours(n);
-      }
+      long unitNanos = switch (m.group(2)) {
+        case "ms" -> 1_000_000L;
+        case "s" -> 1_000_000_000L;
+        case "m" -> 60_000_000_000L;
+        default -> 3_600_000_000_000L;
+      };
+      return Duration.ofNanos(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unitNanos)).longValue());
     }
     if (t.equals("0")) {
       return Duration.ZERO;
@@ -51,7 +52,7 @@ final class Durations {
   }
 
   /** A short human form: {@code 850ms}, {@code 9s}, {@code 12.3s}, {@code 4m05s}, {@code 1h02m}. */
-  static String format(Duration d) {
+  public static String format(Duration d) {
     long ms = d.toMillis();
     if (ms < 1000) {
       return ms + "ms";
