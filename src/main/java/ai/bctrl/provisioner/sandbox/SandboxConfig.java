@@ -1,5 +1,6 @@
 package ai.bctrl.provisioner.sandbox;
 
+import ai.bctrl.provisioner.internal.Durations;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,7 +14,6 @@ import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * How a {@link SandboxServer} behaves: immutable, made by {@link #builder()}, whose {@code build()}
@@ -180,7 +180,10 @@ public final class SandboxConfig {
     return nanoTime;
   }
 
-  /** Where latency and hold delays are timed. */
+  /**
+   * Where latency and hold delays are timed, or {@code null} (the default) for the server's own
+   * timer threads, which global {@code Schedulers} hooks such as virtual time cannot reach.
+   */
   public Scheduler scheduler() {
     return scheduler;
   }
@@ -237,47 +240,6 @@ public final class SandboxConfig {
     return out;
   }
 
-  private static final Pattern SIMPLE_DURATION =
-      Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)", Pattern.CASE_INSENSITIVE);
-
-  /**
-   * Parses a duration written {@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 0} or
-   * ISO-8601 ({@code PT30S}).
-   *
-   * @throws IllegalArgumentException with a one-line message quoting the text
-   */
-  public static Duration parseDuration(String text) {
-    Objects.requireNonNull(text, "text");
-    String t = text.trim();
-    if (t.equals("0")) {
-      return Duration.ZERO;
-    }
-    Matcher m = SIMPLE_DURATION.matcher(t);
-    if (m.matches()) {
-      BigDecimal n = new BigDecimal(m.group(1));
-      long unitNanos =
-          switch (m.group(2).toLowerCase(Locale.ROOT)) {
-            case "ms" -> 1_000_000L;
-            case "s" -> 1_000_000_000L;
-            case "m" -> 60_000_000_000L;
-            default -> 3_600_000_000_000L;
-          };
-      return Duration.ofNanos(n.multiply(BigDecimal.valueOf(unitNanos)).longValue());
-    }
-    if (!t.isEmpty() && (t.charAt(0) == 'P' || t.charAt(0) == 'p')) {
-      try {
-        Duration d = Duration.parse(t);
-        if (!d.isNegative()) {
-          return d;
-        }
-      } catch (DateTimeParseException e) {
-        // fall through to the one-line message
-      }
-    }
-    throw new IllegalArgumentException(
-        "expected a duration like 250ms, 30s, 5m, 1h or PT30S, got \"" + text + "\"");
-  }
-
   /**
    * Parses a {@code --latency} range {@code MIN..MAX} such as {@code 200ms..2s}; a single duration
    * is a constant latency.
@@ -288,8 +250,8 @@ public final class SandboxConfig {
     Objects.requireNonNull(text, "text");
     int dots = text.indexOf("..");
     try {
-      Duration min = parseDuration(dots < 0 ? text : text.substring(0, dots));
-      Duration max = dots < 0 ? min : parseDuration(text.substring(dots + 2));
+      Duration min = Durations.parse(dots < 0 ? text : text.substring(0, dots));
+      Duration max = dots < 0 ? min : Durations.parse(text.substring(dots + 2));
       if (max.compareTo(min) < 0) {
         throw new IllegalArgumentException(
             "--latency: MAX must be >= MIN, got \"" + text + "\"");
@@ -325,7 +287,7 @@ public final class SandboxConfig {
     private int pageSize = 100;
     private Clock clock = Clock.systemUTC();
     private LongSupplier nanoTime = System::nanoTime;
-    private Scheduler scheduler = Schedulers.parallel();
+    private Scheduler scheduler;
 
     private Builder() {}
 
@@ -407,8 +369,9 @@ public final class SandboxConfig {
       return this;
     }
 
+    /** Where delays are timed; {@code null} = the server's own timer threads. */
     public Builder scheduler(Scheduler scheduler) {
-      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      this.scheduler = scheduler;
       return this;
     }
 

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
@@ -27,9 +28,11 @@ import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+import reactor.util.context.Context;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -40,13 +43,14 @@ import tools.jackson.databind.node.ObjectNode;
  * Answers the sandbox's routes. Order of checks for a create: auth (401), space id (400), rate
  * limit (429), body (400), idempotency (replay or 409), then the drawn latency, then the drawn
  * fault, then the quota (402), then the create. Nothing here blocks: delays are timed on the
- * config's scheduler, and a held create is scheduled apart from the request, so it happens even if
- * the client goes away.
+ * config's scheduler (by default the server's own timer threads), and a held create is scheduled
+ * apart from the request, so it happens even if the client goes away.
  */
 final class SandboxHandler
     implements BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> {
 
   static final String STATS_PATH = "/__sandbox/stats";
+  private static final String CREATE_END = "sandbox.createEnd";
   private static final String PREFIX = "/v1/spaces/";
   private static final String SUFFIX = "/runtimes";
   private static final String JSON_TYPE = "application/json";
@@ -74,6 +78,8 @@ final class SandboxHandler
     final String key;
     final JsonNode body;
     volatile Answer answer;
+    /** Set when a held create will finish this entry even if its request is cancelled. */
+    volatile boolean held;
 
     IdemEntry(String key, JsonNode body) {
       this.key = key;
@@ -94,8 +100,10 @@ final class SandboxHandler
   private final AtomicLong requestSeq = new AtomicLong();
   private final ConcurrentHashMap<String, IdemEntry> idempotency = new ConcurrentHashMap<>();
   private final Disposable.Composite pending = Disposables.composite();
+  private final Scheduler timer;
 
-  SandboxHandler(SandboxConfig config, String apiKey, long seed, String requestPrefix) {
+  SandboxHandler(SandboxConfig config, String apiKey, long seed, String requestPrefix, Scheduler timer) {
+    this.timer = timer;
     this.json = JsonMapper.builder().build();
     this.validator = SchemaValidator.createRuntime(json);
     this.expectedAuth = ("Bearer " + apiKey).getBytes(StandardCharsets.UTF_8);
@@ -120,6 +128,10 @@ final class SandboxHandler
     return store;
   }
 
+  private Scheduler scheduler(SandboxConfig c) {
+    return c.scheduler() != null ? c.scheduler() : timer;
+  }
+
   /** Cancels held creates that have not happened yet. */
   void dispose() {
     pending.dispose();
@@ -136,7 +148,11 @@ final class SandboxHandler
       if (!method.equals(HttpMethod.GET)) {
         return send(res, methodNotAllowed(requestId, "GET"));
       }
-      return sendUncounted(res, Answer.json(200, statsJson()));
+      boolean starts = !"false".equals(first(uri.parameters(), "createStartNanos"));
+      // rendering a long run's start times takes a while: not on the event loop
+      return Mono.fromCallable(() -> statsJson(starts))
+          .subscribeOn(timer)
+          .flatMap(bytes -> sendUncounted(res, Answer.json(200, bytes)));
     }
     if (path.startsWith(PREFIX) && path.endsWith(SUFFIX) && path.length() >= PREFIX.length() + SUFFIX.length()) {
       String space = path.substring(PREFIX.length(), path.length() - SUFFIX.length());
@@ -162,12 +178,31 @@ final class SandboxHandler
   private Mono<Void> create(HttpServerRequest req, HttpServerResponse res, String space, String requestId) {
     Behaviour b = behaviour.get();
     stats.createStarted(b.config().nanoTime().getAsLong());
+    AtomicBoolean ended = new AtomicBoolean();
+    Runnable end = () -> {
+      if (ended.compareAndSet(false, true)) {
+        stats.createEnded();
+      }
+    };
     return req.receive()
         .aggregate()
         .asByteArray()
         .defaultIfEmpty(EMPTY)
         .flatMap(body -> decide(req, res, space, requestId, body, b))
-        .doFinally(s -> stats.createEnded());
+        .doFinally(s -> end.run())
+        .contextWrite(Context.of(CREATE_END, end));
+  }
+
+  /**
+   * Ends the create's in-flight count just before its answer (or reset) goes out: counted after
+   * the write, a client that sends its next request the moment it reads the answer would be seen
+   * as one more in flight than it ever had.
+   */
+  private static Mono<Void> endingCreate(Mono<Void> answer) {
+    return Mono.deferContextual(ctx -> {
+      ctx.<Runnable>getOrEmpty(CREATE_END).ifPresent(Runnable::run);
+      return answer;
+    });
   }
 
   private Mono<Void> decide(
@@ -202,7 +237,9 @@ final class SandboxHandler
     }
     SandboxConfig c = b.config();
     IdemEntry idem = null;
-    String idemKey = c.idempotency() ? req.requestHeaders().get("Idempotency-Key") : null;
+    String header = c.idempotency() ? req.requestHeaders().get("Idempotency-Key") : null;
+    // keys are scoped to their space, as the request they name is
+    String idemKey = header == null ? null : space + "\n" + header;
     if (idemKey != null) {
       IdemEntry fresh = new IdemEntry(idemKey, body);
       IdemEntry seen = idempotency.putIfAbsent(idemKey, fresh);
@@ -223,7 +260,14 @@ final class SandboxHandler
     Draw d = draw(c);
     IdemEntry entry = idem;
     Mono<Void> act = Mono.defer(() -> act(res, space, body, requestId, d, entry));
-    return d.latencyNanos() == 0 ? act : Mono.delay(Duration.ofNanos(d.latencyNanos()), c.scheduler()).then(act);
+    Mono<Void> timed =
+        d.latencyNanos() == 0 ? act : Mono.delay(Duration.ofNanos(d.latencyNanos()), scheduler(c)).then(act);
+    // a client that goes away before anything was created must not leave its key "in progress"
+    return entry == null ? timed : timed.doOnCancel(() -> {
+      if (entry.answer == null && !entry.held) {
+        release(entry);
+      }
+    });
   }
 
   private Draw draw(SandboxConfig c) {
@@ -287,10 +331,19 @@ final class SandboxHandler
       }
       case HOLD -> {
         stats.fault(f);
+        if (idem != null) {
+          idem.held = true;
+        }
         Sinks.One<Answer> done = Sinks.one();
         Duration hold = config().hold();
-        pending.add(config().scheduler().schedule(
-            () -> done.tryEmitValue(createRuntime(space, body, d.id(), false, requestId, idem)),
+        // scheduled apart from the request: the runtime is created even if the client has gone
+        Disposable.Swap slot = Disposables.swap();
+        pending.add(slot);
+        slot.update(scheduler(config()).schedule(
+            () -> {
+              pending.remove(slot);
+              done.tryEmitValue(createRuntime(space, body, d.id(), false, requestId, idem));
+            },
             hold.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS));
         return done.asMono().flatMap(a -> send(res, a));
       }
@@ -362,8 +415,9 @@ final class SandboxHandler
     return a;
   }
 
+  /** A run id derived from the runtime id, so it is as reproducible as the id itself. */
   private static String activeRunId(UUID id) {
-    return new UUID(id.getMostSignificantBits() ^ 0x5A5A5A5A0000L, ~id.getLeastSignificantBits() & 0x3FFFFFFFFFFFFFFFL | 0x8000000000000000L).toString();
+    return UUID.nameUUIDFromBytes(("run:" + id).getBytes(StandardCharsets.UTF_8)).toString();
   }
 
   private void release(IdemEntry idem) {
@@ -485,7 +539,8 @@ final class SandboxHandler
 
   // ---------------------------------------------------------------- stats
 
-  byte[] statsJson() {
+  /** The stats as JSON; {@code withStarts} false leaves {@code createStartNanos} out. */
+  byte[] statsJson(boolean withStarts) {
     SandboxStats s = stats();
     ObjectNode n = json.createObjectNode();
     ObjectNode keys = n.putObject("createsByKey");
@@ -504,8 +559,10 @@ final class SandboxHandler
     n.put("activeRuntimes", s.activeRuntimes());
     n.put("idempotentReplays", s.idempotentReplays());
     n.put("duplicates", s.duplicates());
-    ArrayNode starts = n.putArray("createStartNanos");
-    s.createStartNanos().forEach(starts::add);
+    if (withStarts) {
+      ArrayNode starts = n.putArray("createStartNanos");
+      s.createStartNanos().forEach(starts::add);
+    }
     return json.writeValueAsBytes(n);
   }
 
@@ -562,7 +619,7 @@ final class SandboxHandler
 
   private Mono<Void> send(HttpServerResponse res, Answer a) {
     stats.answered(a.status());
-    return sendUncounted(res, a);
+    return endingCreate(sendUncounted(res, a));
   }
 
   private static Mono<Void> sendUncounted(HttpServerResponse res, Answer a) {
@@ -576,11 +633,11 @@ final class SandboxHandler
   /** Drops the connection with a TCP reset and never answers. */
   private Mono<Void> drop(HttpServerResponse res) {
     stats.answered(0);
-    return Mono.create(sink -> res.withConnection(conn -> {
+    return endingCreate(Mono.create(sink -> res.withConnection(conn -> {
       Channel ch = conn.channel();
       ch.config().setOption(ChannelOption.SO_LINGER, 0);
       ch.close().addListener(f -> sink.success());
-    }));
+    })));
   }
 
   /**
@@ -593,13 +650,13 @@ final class SandboxHandler
     String head = "HTTP/1.1 200 OK\r\ncontent-type: " + a.contentType() + "\r\ncontent-length: " + body.length
         + "\r\nx-request-id: " + requestId + "\r\n\r\n";
     byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
-    return Mono.create(sink -> res.withConnection(conn -> {
+    return endingCreate(Mono.create(sink -> res.withConnection(conn -> {
       Channel ch = conn.channel();
       ChannelHandlerContext codec = ch.pipeline().context(NettyPipeline.HttpCodec);
       ChannelHandlerContext target = codec != null ? codec : ch.pipeline().firstContext();
       target.writeAndFlush(Unpooled.wrappedBuffer(headBytes, java.util.Arrays.copyOf(body, body.length / 2)))
           .addListener(f -> ch.close().addListener(g -> sink.success()));
-    }));
+    })));
   }
 
   private static String num(double d) {

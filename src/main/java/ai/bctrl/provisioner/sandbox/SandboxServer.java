@@ -9,6 +9,8 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
@@ -21,21 +23,28 @@ import reactor.netty.resources.LoopResources;
  * #stats()} as JSON.
  *
  * <p>{@link #start} binds at once and returns a running server; {@link #close} stops it. The server
- * runs on its own event-loop threads and never blocks them.
+ * runs on its own event-loop and timer threads and never blocks them.
  */
 public final class SandboxServer implements AutoCloseable {
 
   private final DisposableServer server;
   private final LoopResources loops;
+  private final Scheduler timer;
   private final SandboxHandler handler;
   private final String apiKey;
   private final long seed;
   private final URI baseUrl;
 
   private SandboxServer(
-      DisposableServer server, LoopResources loops, SandboxHandler handler, String apiKey, long seed) {
+      DisposableServer server,
+      LoopResources loops,
+      Scheduler timer,
+      SandboxHandler handler,
+      String apiKey,
+      long seed) {
     this.server = server;
     this.loops = loops;
+    this.timer = timer;
     this.handler = handler;
     this.apiKey = apiKey;
     this.seed = seed;
@@ -53,8 +62,9 @@ public final class SandboxServer implements AutoCloseable {
     long seed = config.seed() != null ? config.seed() : secure.nextLong();
     String key = config.apiKey() != null ? config.apiKey() : "sbx_" + hex(secure, 16);
     String requestPrefix = "req_" + hex(secure, 4) + "_";
-    SandboxHandler handler = new SandboxHandler(config, key, seed, requestPrefix);
     int workers = Math.max(2, java.lang.Runtime.getRuntime().availableProcessors());
+    Scheduler timer = Schedulers.newParallel("sandbox-timer", workers, true);
+    SandboxHandler handler = new SandboxHandler(config, key, seed, requestPrefix, timer);
     LoopResources loops = LoopResources.create("sandbox", 1, workers, true);
     try {
       DisposableServer server =
@@ -64,9 +74,10 @@ public final class SandboxServer implements AutoCloseable {
               .port(config.port())
               .handle(handler)
               .bindNow(Duration.ofSeconds(10));
-      return new SandboxServer(server, loops, handler, key, seed);
+      return new SandboxServer(server, loops, timer, handler, key, seed);
     } catch (RuntimeException e) {
       loops.dispose();
+      timer.dispose();
       handler.dispose();
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new IllegalStateException(
@@ -176,5 +187,6 @@ public final class SandboxServer implements AutoCloseable {
     handler.dispose();
     server.disposeNow(Duration.ofSeconds(5));
     loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(10));
+    timer.dispose();
   }
 }

@@ -14,13 +14,13 @@ import java.util.Map;
  *     reset-after})
  * @param faults per kind, how many creates it hit (every kind present, 0 when none)
  * @param maxInFlight the most create requests ever being handled at once
- * @param inFlight create requests being handled now
  * @param createRequests create requests received, answered or not, authorised or not
  * @param listRequests listing requests received
  * @param createStartNanos start time of each create request in arrival order, from the config's
  *     monotonic {@code nanoTime} source (the first {@value StatsRecorder#MAX_START_TIMES} only)
- * @param runtimes runtimes that exist (created and not deleted), whatever their status
  * @param activeRuntimes runtimes whose status is {@code active} (what {@code --max-active} counts)
+ * @param inFlight create requests being handled now
+ * @param runtimes runtimes that exist (created and not deleted), whatever their status
  * @param idempotentReplays answers replayed for a repeated {@code Idempotency-Key}
  */
 public record SandboxStats(
@@ -28,12 +28,12 @@ public record SandboxStats(
     Map<Integer, Long> requestsByStatus,
     Map<FaultKind, Long> faults,
     int maxInFlight,
-    int inFlight,
     long createRequests,
     long listRequests,
     List<Long> createStartNanos,
-    int runtimes,
     int activeRuntimes,
+    int inFlight,
+    int runtimes,
     long idempotentReplays) {
 
   public SandboxStats {

@@ -86,7 +86,7 @@ final class StatsRecorder {
       }
     }
     return new SandboxStats(
-        keys, statuses, f, maxInFlight.get(), inFlight.get(), createRequests.sum(),
-        listRequests.sum(), startList, runtimes, active, replays.sum());
+        keys, statuses, f, maxInFlight.get(), createRequests.sum(), listRequests.sum(), startList,
+        active, inFlight.get(), runtimes, replays.sum());
   }
 }

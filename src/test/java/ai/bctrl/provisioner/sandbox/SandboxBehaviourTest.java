@@ -252,6 +252,20 @@ class SandboxBehaviourTest {
   }
 
   @Test
+  void withIdempotencyAKeyWhoseClientLeftBeforeAnyCreateIsFreeAgain() {
+    SandboxServer s = start(base().idempotency(true).latency(Duration.ofSeconds(2), Duration.ofSeconds(2)));
+    assertThatThrownBy(
+            () -> SandboxHttp.send(s, "POST", "/v1/spaces/a/runtimes", body("k"), Duration.ofMillis(100),
+                "Authorization", "Bearer " + KEY, "Idempotency-Key", "k"))
+        .hasCauseInstanceOf(HttpTimeoutException.class);
+    eventually(() -> s.stats().inFlight() == 0);
+    s.reconfigure(s.config().toBuilder().latency(Duration.ZERO, Duration.ZERO).build());
+    assertThat(post(s, "a", body("k"), "Idempotency-Key", "k").statusCode()).isEqualTo(200);
+    assertThat(s.stats().runtimes()).isEqualTo(1);
+    assertThat(s.stats().idempotentReplays()).isZero();
+  }
+
+  @Test
   void theSameSeedMakesTheSameChoicesInTheSameOrder() throws Exception {
     List<String> first = run(7L);
     assertThat(run(7L)).isEqualTo(first);
@@ -279,7 +293,13 @@ class SandboxBehaviourTest {
     SandboxServer s = start(base().latency(Duration.ofMillis(300), Duration.ofMillis(300)));
     List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      calls.add(CompletableFuture.supplyAsync(() -> post(s, "a", body("x"))));
+      calls.add(SandboxHttp.CLIENT.sendAsync(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create(s.baseUrl() + "/v1/spaces/a/runtimes"))
+              .header("Authorization", "Bearer " + KEY)
+              .timeout(Duration.ofSeconds(10))
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body("x")))
+              .build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()));
     }
     calls.forEach(c -> assertThat(c.join().statusCode()).isEqualTo(200));
     assertThat(s.stats().maxInFlight()).isEqualTo(4);

@@ -114,6 +114,33 @@ class SandboxServerTest {
   }
 
   @Test
+  void aPooledReactorNettyClientReusesOneConnectionForEveryRequest() {
+    SandboxServer s = start(base());
+    java.util.Set<Object> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    reactor.netty.resources.ConnectionProvider pool = reactor.netty.resources.ConnectionProvider.create("keep-alive-test", 1);
+    try {
+      reactor.netty.http.client.HttpClient client = reactor.netty.http.client.HttpClient.create(pool)
+          .baseUrl(s.baseUrl().toString())
+          .headers(h -> h.set("Authorization", "Bearer " + KEY).set("Content-Type", "application/json"))
+          .doOnConnected(c -> connections.add(c.channel().id()));
+      List<Integer> statuses = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        String b = i == 2 ? "{\"type\":\"nope\"}" : body("k" + i);
+        statuses.add(client.post().uri("/v1/spaces/a/runtimes")
+            .send(reactor.netty.ByteBufFlux.fromString(reactor.core.publisher.Mono.just(b)))
+            .responseSingle((r, bytes) -> bytes.asString().thenReturn(r.status().code()))
+            .block(Duration.ofSeconds(5)));
+      }
+      statuses.add(client.get().uri("/v1/spaces/a/runtimes")
+          .responseSingle((r, bytes) -> bytes.asString().thenReturn(r.status().code())).block(Duration.ofSeconds(5)));
+      assertThat(statuses).containsExactly(200, 200, 400, 200, 200, 200);
+      assertThat(connections).hasSize(1);
+    } finally {
+      pool.disposeLater().block(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
   void rejectsAMissingOrWrongKeyWith401OnCreateAndList() {
     SandboxServer s = start(base());
     for (String auth : List.of("", "Bearer nope", "Basic " + KEY, KEY, "bearer " + KEY)) {
@@ -166,6 +193,25 @@ class SandboxServerTest {
   }
 
   @Test
+  void aCursorStaysValidWhenRuntimesAreDeletedOrAddedMeanwhile() {
+    SandboxServer s = start(base());
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ids.add(json(post(s, "a", body("k" + i))).get("id").stringValue());
+    }
+    JsonNode first = json(get(s, "/v1/spaces/a/runtimes?limit=1"));
+    assertThat(first.get("data").get(0).get("id").stringValue()).isEqualTo(ids.get(0));
+    assertThat(s.deleteRuntime("a", ids.get(1))).isTrue();
+    ids.add(json(post(s, "a", body("k3"))).get("id").stringValue());
+    JsonNode rest = json(get(s, "/v1/spaces/a/runtimes?limit=10&cursor=" + first.get("nextCursor").stringValue()));
+    List<String> restIds = new ArrayList<>();
+    rest.get("data").forEach(r -> restIds.add(r.get("id").stringValue()));
+    assertThat(restIds).containsExactly(ids.get(2), ids.get(3));
+    assertThat(rest.get("nextCursor").isNull()).isTrue();
+    assertThat(s.deleteRuntime("a", ids.get(1))).isFalse();
+  }
+
+  @Test
   void servesTheStatsAsJsonWithoutAuth() {
     SandboxServer s = start(base());
     post(s, "a", body("k1"));
@@ -182,6 +228,9 @@ class SandboxServerTest {
     assertThat(n.get("faults").get("reset-after").longValue()).isZero();
     assertThat(n.get("runtimes").intValue()).isEqualTo(2);
     assertThat(s.stats().duplicates()).isEqualTo(1);
+    JsonNode lean = json(SandboxHttp.send(s, "GET", "/__sandbox/stats?createStartNanos=false", null, Duration.ofSeconds(5)));
+    assertThat(lean.has("createStartNanos")).isFalse();
+    assertThat(lean.get("createRequests").longValue()).isEqualTo(3);
   }
 
   @Test

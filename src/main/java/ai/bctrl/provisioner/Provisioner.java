@@ -1,0 +1,270 @@
+package ai.bctrl.provisioner;
+
+import ai.bctrl.provisioner.client.BctrlClient;
+import ai.bctrl.provisioner.engine.Engine;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Random;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Provisions bctrl browser runtimes: items in, one {@link ItemResult} per item out, as each ends;
+ * at most {@code concurrency} create calls in flight and {@code rate} call starts per second,
+ * retrying what is safe to retry, settling what is uncertain by listing the space, and never
+ * creating a runtime twice for one key.
+ *
+ * <pre>{@code
+ * try (Provisioner p = Provisioner.builder().baseUrl("https://api.bctrl.ai").apiKey(key).build()) {
+ *   p.provision(Flux.fromIterable(items)).doOnNext(r -> System.out.println(r.outcome())).blockLast();
+ * }
+ * }</pre>
+ *
+ * <p>Everything returned is cold and lazy: nothing is sent until subscription. Calls of every run
+ * and every {@link #create} on one provisioner share its concurrency and rate limits. It never
+ * calls {@code System.exit}, installs no signal handler and never logs or prints the API key.
+ * {@link #close()} releases its connections.
+ */
+public final class Provisioner implements AutoCloseable {
+  private final ProvisionerConfig config;
+  private final BctrlClient client;
+  private final Engine engine;
+
+  private Provisioner(ProvisionerConfig config, Random random) {
+    this.config = config;
+    this.client = BctrlClient.create(config.baseUrl(), config.apiKey(), config.concurrency() + 4,
+        config.requestTimeout(), config.connectTimeout(), config.userAgent(), config.scheduler());
+    this.engine = new Engine(client, config, random);
+  }
+
+  /** A builder with the defaults of the CLI. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The settings (the key masked in its {@code toString}). */
+  public ProvisionerConfig config() {
+    return config;
+  }
+
+  /** {@link #provision(Flux, Publisher)} that runs until its items end or a fatal error. */
+  public Flux<ItemResult> provision(Flux<Item> items) {
+    return provision(items, Flux.never());
+  }
+
+  /**
+   * Provisions {@code items}, emitting each item's result as it ends (in completion order, not
+   * input order). Before its first create in a space the run lists that space once (not before
+   * {@code firstListingNotBefore}) and emits items already there {@link Outcome#ADOPTED} without
+   * creating them. Items are read from {@code items} only as fast as they can be worked on (at most
+   * a few times {@code concurrency} ahead).
+   *
+   * <p>Stopping: each emission of {@code stop} asks the run to start no more calls and to read no
+   * more items; calls in flight get at most that long to end, then they are cut. Every item that
+   * had started and had not ended is then emitted {@link Outcome#ABORTED}; items never started get
+   * no result; the Flux completes normally. A later emission with a shorter grace (e.g. {@link
+   * Duration#ZERO}) cuts it short.
+   *
+   * <p>Fatal errors: on 401/403 no further call starts and calls in flight are cut; on 402 (quota)
+   * or {@code maxConsecutiveFailures} failed attempts in a row no further call starts and calls in
+   * flight end. Either way the run emits {@link Outcome#ABORTED} for every started, unfinished item,
+   * then errors with an {@link ApiKeyRejectedException}, {@link QuotaExceededException} or {@link
+   * TooManyFailuresException} (all {@link ProvisioningStoppedException}).
+   *
+   * <p>If {@code items} errors (say the manifest breaks off), the run starts no more calls, lets
+   * those in flight end, emits {@link Outcome#ABORTED} for started items still waiting, then errors
+   * with that same exception.
+   *
+   * <p>Cancelling the returned Flux cancels the calls in flight (their items get no result) and
+   * stops reading {@code items}.
+   */
+  public Flux<ItemResult> provision(Flux<Item> items, Publisher<Duration> stop) {
+    Objects.requireNonNull(items, "items");
+    Objects.requireNonNull(stop, "stop");
+    return engine.provision(items, stop, true);
+  }
+
+  /**
+   * Creates one item, with the same retries, settling and shared limits (concurrency, rate, 429
+   * pauses) as a run, but without listing its space first. Emits its result, or errors with a
+   * {@link ProvisioningStoppedException} when the key is rejected or the quota is reached (that
+   * stops this call only, not other calls on this provisioner). Cold; cancelling cancels the call.
+   */
+  public Mono<ItemResult> create(Item item) {
+    Objects.requireNonNull(item, "item");
+    return engine.provision(Flux.just(item), Flux.never(), false).last();
+  }
+
+  /** A live snapshot of the counters since this provisioner was built. */
+  public ProvisionerStats stats() {
+    return engine.stats();
+  }
+
+  /** Releases the connection pool. Runs still going fail. */
+  @Override
+  public void close() {
+    client.close();
+  }
+
+  @Override
+  public String toString() {
+    return "Provisioner[" + config + "]";
+  }
+
+  /** Builds a {@link Provisioner}; {@link #build()} validates with named messages. */
+  public static final class Builder {
+    private URI baseUrl;
+    private String apiKey;
+    private int concurrency = 8;
+    private double rate = 10;
+    private int burst = 1;
+    private int maxAttempts = 5;
+    private Duration requestTimeout = Duration.ofSeconds(60);
+    private Duration connectTimeout = Duration.ofSeconds(10);
+    private Duration settleDelay = Duration.ofSeconds(15);
+    private int maxConsecutiveFailures = 50;
+    private Instant firstListingNotBefore;
+    private Duration backoffBase = Duration.ofMillis(250);
+    private Duration backoffCap = Duration.ofSeconds(30);
+    private Duration maxRetryAfter = Duration.ofMinutes(5);
+    private Clock clock = Clock.systemUTC();
+    private Scheduler scheduler = Schedulers.parallel();
+    private String userAgent = BctrlClient.defaultUserAgent();
+    private Random random = new Random();
+
+    private Builder() {}
+
+    /** The API root (required), e.g. {@code https://api.bctrl.ai}. */
+    public Builder baseUrl(URI baseUrl) {
+      this.baseUrl = baseUrl;
+      return this;
+    }
+
+    /** The API root (required); throws {@link IllegalArgumentException} when not a URI. */
+    public Builder baseUrl(String baseUrl) {
+      try {
+        return baseUrl(URI.create(Objects.requireNonNull(baseUrl, "baseUrl")));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("baseUrl must be an http or https URL but was \"" + baseUrl + "\"");
+      }
+    }
+
+    /** The bearer key (required). */
+    public Builder apiKey(String apiKey) {
+      this.apiKey = apiKey;
+      return this;
+    }
+
+    /** Most create calls in flight at once; default 8. */
+    public Builder concurrency(int concurrency) {
+      this.concurrency = concurrency;
+      return this;
+    }
+
+    /** Most create calls started per second, every attempt counted; 0 = no limit; default 10. */
+    public Builder rate(double rate) {
+      this.rate = rate;
+      return this;
+    }
+
+    /** Token-bucket burst for the rate; default 1. */
+    public Builder burst(int burst) {
+      this.burst = burst;
+      return this;
+    }
+
+    /** Attempts per item, the first included, 429s not counted; default 5. */
+    public Builder maxAttempts(int maxAttempts) {
+      this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    /** Bound on one whole call; default 60 s. */
+    public Builder requestTimeout(Duration requestTimeout) {
+      this.requestTimeout = requestTimeout;
+      return this;
+    }
+
+    /** Bound on making a connection; default 10 s. */
+    public Builder connectTimeout(Duration connectTimeout) {
+      this.connectTimeout = connectTimeout;
+      return this;
+    }
+
+    /** How long after an uncertain attempt a listing must start to settle it; default 15 s. */
+    public Builder settleDelay(Duration settleDelay) {
+      this.settleDelay = settleDelay;
+      return this;
+    }
+
+    /** Failed attempts in a row, no success between, that stop the run; default 50. */
+    public Builder maxConsecutiveFailures(int maxConsecutiveFailures) {
+      this.maxConsecutiveFailures = maxConsecutiveFailures;
+      return this;
+    }
+
+    /**
+     * Crash recovery: the first listing of each space starts no earlier than this; {@code null}
+     * (default) for no wait.
+     */
+    public Builder firstListingNotBefore(Instant firstListingNotBefore) {
+      this.firstListingNotBefore = firstListingNotBefore;
+      return this;
+    }
+
+    /** Full-jitter exponential backoff: first ceiling {@code base}, ceilings capped at {@code cap}. */
+    public Builder backoff(Duration base, Duration cap) {
+      this.backoffBase = base;
+      this.backoffCap = cap;
+      return this;
+    }
+
+    /** A {@code Retry-After} longer than this fails the item instead; default 5 min. */
+    public Builder maxRetryAfter(Duration maxRetryAfter) {
+      this.maxRetryAfter = maxRetryAfter;
+      return this;
+    }
+
+    /** Wall clock for {@code finishedAt} and HTTP-date {@code Retry-After}; default UTC system clock. */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /** Where waits and timeouts are scheduled; default {@code Schedulers.parallel()}. */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = scheduler;
+      return this;
+    }
+
+    /** The {@code User-Agent}; default {@code provisioner/<version>}. */
+    public Builder userAgent(String userAgent) {
+      this.userAgent = userAgent;
+      return this;
+    }
+
+    /** The source of backoff jitter (seeded in tests and benchmarks). */
+    public Builder random(Random random) {
+      this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    /** A validated config, without building a provisioner (no connections). */
+    public ProvisionerConfig config() {
+      return new ProvisionerConfig(baseUrl, apiKey, concurrency, rate, burst, maxAttempts, requestTimeout,
+          connectTimeout, settleDelay, maxConsecutiveFailures, firstListingNotBefore, backoffBase, backoffCap,
+          maxRetryAfter, clock, scheduler, userAgent);
+    }
+
+    /** Validates and builds; throws {@link IllegalArgumentException} or NPE naming the bad setting. */
+    public Provisioner build() {
+      return new Provisioner(config(), random);
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package ai.bctrl.provisioner;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * The validated, immutable settings of a {@link Provisioner}; built by {@link
+ * Provisioner.Builder#build()}. {@link #toString()} never shows the API key.
+ *
+ * @param baseUrl the API root, e.g. {@code https://api.bctrl.ai}
+ * @param apiKey the bearer key (masked in {@code toString})
+ * @param concurrency most create calls in flight at once
+ * @param rate most create calls started per second, every attempt counted; 0 = no limit
+ * @param burst token-bucket burst for {@code rate}
+ * @param maxAttempts attempts per item, the first included; attempts answered 429 do not count
+ * @param requestTimeout bound on one whole call
+ * @param connectTimeout bound on making a connection
+ * @param settleDelay how long after an uncertain attempt ended a listing must start to settle it
+ * @param maxConsecutiveFailures failed attempts in a row (no success between) that stop the run
+ * @param firstListingNotBefore the first listing of each space starts no earlier (crash recovery),
+ *     or {@code null}
+ * @param backoffBase the first retry's backoff ceiling (full jitter below it)
+ * @param backoffCap the largest backoff ceiling
+ * @param maxRetryAfter a {@code Retry-After} longer than this fails the item instead of waiting
+ * @param clock wall clock for {@code finishedAt} and HTTP-date {@code Retry-After}
+ * @param scheduler where every wait and timeout is scheduled (a virtual one in tests)
+ * @param userAgent the {@code User-Agent} header
+ */
+public record ProvisionerConfig(
+    URI baseUrl,
+    String apiKey,
+    int concurrency,
+    double rate,
+    int burst,
+    int maxAttempts,
+    Duration requestTimeout,
+    Duration connectTimeout,
+    Duration settleDelay,
+    int maxConsecutiveFailures,
+    Instant firstListingNotBefore,
+    Duration backoffBase,
+    Duration backoffCap,
+    Duration maxRetryAfter,
+    Clock clock,
+    Scheduler scheduler,
+    String userAgent) {
+
+  public ProvisionerConfig {
+    Objects.requireNonNull(baseUrl, "baseUrl must be set");
+    Objects.requireNonNull(apiKey, "apiKey must be set");
+    if (apiKey.isBlank()) {
+      throw new IllegalArgumentException("apiKey must not be blank");
+    }
+    String scheme = baseUrl.getScheme() == null ? "" : baseUrl.getScheme().toLowerCase(java.util.Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https") || baseUrl.getHost() == null) {
+      throw new IllegalArgumentException("baseUrl must be an http or https URL but was " + baseUrl);
+    }
+    atLeast("concurrency", concurrency, 1);
+    if (!(rate >= 0) || Double.isInfinite(rate)) {
+      throw new IllegalArgumentException("rate must be >= 0 (0 = no limit) but was " + rate);
+    }
+    atLeast("burst", burst, 1);
+    atLeast("maxAttempts", maxAttempts, 1);
+    positive("requestTimeout", requestTimeout);
+    positive("connectTimeout", connectTimeout);
+    notNegative("settleDelay", settleDelay);
+    atLeast("maxConsecutiveFailures", maxConsecutiveFailures, 1);
+    notNegative("backoffBase", backoffBase);
+    notNegative("backoffCap", backoffCap);
+    if (backoffCap.compareTo(backoffBase) < 0) {
+      throw new IllegalArgumentException(
+          "backoffCap must be >= backoffBase (" + backoffBase + ") but was " + backoffCap);
+    }
+    notNegative("maxRetryAfter", maxRetryAfter);
+    Objects.requireNonNull(clock, "clock must be set");
+    Objects.requireNonNull(scheduler, "scheduler must be set");
+    Objects.requireNonNull(userAgent, "userAgent must be set");
+  }
+
+  private static void atLeast(String name, int value, int min) {
+    if (value < min) {
+      throw new IllegalArgumentException(name + " must be >= " + min + " but was " + value);
+    }
+  }
+
+  private static void positive(String name, Duration d) {
+    Objects.requireNonNull(d, name + " must be set");
+    if (d.isZero() || d.isNegative()) {
+      throw new IllegalArgumentException(name + " must be > 0 but was " + d);
+    }
+  }
+
+  private static void notNegative(String name, Duration d) {
+    Objects.requireNonNull(d, name + " must be set");
+    if (d.isNegative()) {
+      throw new IllegalArgumentException(name + " must be >= 0 but was " + d);
+    }
+  }
+
+  /** Everything but the key, which shows as {@code ****}. */
+  @Override
+  public String toString() {
+    return "ProvisionerConfig[baseUrl=" + baseUrl + ", apiKey=****, concurrency=" + concurrency + ", rate=" + rate
+        + ", burst=" + burst + ", maxAttempts=" + maxAttempts + ", requestTimeout=" + requestTimeout
+        + ", connectTimeout=" + connectTimeout + ", settleDelay=" + settleDelay + ", maxConsecutiveFailures="
+        + maxConsecutiveFailures + ", firstListingNotBefore=" + firstListingNotBefore + ", backoffBase="
+        + backoffBase + ", backoffCap=" + backoffCap + ", maxRetryAfter=" + maxRetryAfter + ", userAgent="
+        + userAgent + "]";
+  }
+}

@@ -1,0 +1,13 @@
+package ai.bctrl.provisioner;
+
+/**
+ * The run stopped early for a reason that concerns the whole run, not one item (the CLI exits 3).
+ * Before {@link Provisioner#provision} errors with it, it has emitted an {@link Outcome#ABORTED}
+ * result for every item that was in flight or waiting to retry. The message is one line, never
+ * holding a secret.
+ */
+public abstract class ProvisioningStoppedException extends RuntimeException {
+  protected ProvisioningStoppedException(String message) {
+    super(message, null, false, false);
+  }
+}

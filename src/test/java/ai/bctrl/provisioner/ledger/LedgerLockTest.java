@@ -1,0 +1,71 @@
+package ai.bctrl.provisioner.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LedgerLockTest {
+  @TempDir Path dir;
+
+  @Test
+  void writesItsPidAndStartTimeOwnerOnlyAndRemovesItOnRelease() throws IOException {
+    Path ledger = dir.resolve("m.ledger.csv");
+    LedgerLock lock = LedgerLock.acquire(ledger);
+    Path file = dir.resolve("m.ledger.csv.lock");
+    assertThat(lock.path()).isEqualTo(file);
+    assertThat(lock.previousRunCrashed()).isFalse();
+    assertThat(Files.readString(file)).startsWith("pid=" + ProcessHandle.current().pid() + "\nstarted=");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    lock.release();
+    assertThat(file).doesNotExist();
+  }
+
+  @Test
+  void refusesALockHeldByALiveProcess() {
+    Path ledger = dir.resolve("m.ledger.csv");
+    try (LedgerLock held = LedgerLock.acquire(ledger)) {
+      assertThatThrownBy(() -> LedgerLock.acquire(ledger))
+          .isInstanceOf(LedgerLockedException.class)
+          .hasMessage("ledger " + ledger + " is locked by running process " + ProcessHandle.current().pid()
+              + "; wait for it to end or use another --ledger");
+      assertThat(held.path()).exists();
+    }
+  }
+
+  @Test
+  void takesOverTheLockOfADeadProcessAndKnowsThePreviousRunCrashed() throws IOException {
+    Path ledger = dir.resolve("m.ledger.csv");
+    Files.writeString(LedgerLock.lockPath(ledger), "pid=999999\nstarted=2026-01-01T00:00:00Z\n");
+    try (LedgerLock lock = LedgerLock.acquire(ledger, ProcessHandle.current(), pid -> Optional.empty())) {
+      assertThat(lock.previousRunCrashed()).isTrue();
+      assertThat(lock.previousPid()).isEqualTo(999999);
+      assertThat(Files.readString(lock.path())).startsWith("pid=" + ProcessHandle.current().pid());
+    }
+  }
+
+  @Test
+  void treatsAPidReusedByAnotherProcessAsDead() throws IOException {
+    Path ledger = dir.resolve("m.ledger.csv");
+    long me = ProcessHandle.current().pid();
+    Files.writeString(LedgerLock.lockPath(ledger), "pid=" + me + "\nstarted=2001-01-01T00:00:00Z\n");
+    try (LedgerLock lock = LedgerLock.acquire(ledger)) {
+      assertThat(lock.previousRunCrashed()).isTrue();
+    }
+  }
+
+  @Test
+  void treatsALockFileCutByACrashAsDead() throws IOException {
+    Path ledger = dir.resolve("m.ledger.csv");
+    Files.writeString(LedgerLock.lockPath(ledger), "pi");
+    try (LedgerLock lock = LedgerLock.acquire(ledger)) {
+      assertThat(lock.previousRunCrashed()).isTrue();
+    }
+  }
+}
