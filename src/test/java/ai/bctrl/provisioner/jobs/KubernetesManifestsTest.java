@@ -3,6 +3,9 @@ package ai.bctrl.provisioner.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.bctrl.provisioner.manifest.ManifestEntry;
+import ai.bctrl.provisioner.manifest.ManifestOptions;
+import ai.bctrl.provisioner.manifest.ManifestReader;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -22,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -168,6 +172,22 @@ class KubernetesManifestsTest {
       assertThat(c.getResources().getLimits()).containsKey("memory");
       assertThat(volume(pod, "tmp").getEmptyDir()).as("a writable /tmp on a read-only root").isNotNull();
       assertThat(mountPath(pod, "tmp")).isEqualTo("/tmp");
+    }
+  }
+
+  @Test
+  void theManifestsInTheConfigMapsAreValid(@TempDir Path dir) throws IOException {
+    Map<String, Integer> expected = Map.of("nightly.csv", 200, "backfill.csv", 8000);
+    for (var e : expected.entrySet()) {
+      ConfigMap cm = docs.stream().map(KubernetesManifests.Document::resource).filter(ConfigMap.class::isInstance)
+          .map(ConfigMap.class::cast).filter(c -> c.getData().containsKey(e.getKey())).findFirst().orElseThrow();
+      Path csv = Files.writeString(dir.resolve(e.getKey()), cm.getData().get(e.getKey()));
+
+      List<ManifestEntry> entries = ManifestReader.read(ManifestOptions.builder().path(csv).defaultSpace("spc_test").build())
+          .collectList().block(Duration.ofSeconds(30));
+
+      assertThat(entries).as(e.getKey()).hasSize(e.getValue()).allSatisfy(entry ->
+          assertThat(entry).as(() -> entry instanceof ManifestEntry.Invalid i ? i.describe(e.getKey()) : "").isInstanceOf(ManifestEntry.Valid.class));
     }
   }
 
