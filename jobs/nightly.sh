@@ -264,7 +264,8 @@ write_metrics() {
 
 # summary_metrics FILE LABELS: the metrics taken from the provisioner's --summary JSON
 # ({"outcomes": {"created": n, ...}, "alreadyDone": n, "attempts": n, "retries": {...},
-#   "latencyMs": {"p50": n, ...}}); fails when the file has no outcomes.
+#   "latencyMs": {"p50": n, ...}}); every retry cause and percentile present becomes a series;
+# fails when the file has no outcomes.
 summary_metrics() {
   jq -r --arg l "$2" '
     def m($name; $help; rows):
