@@ -12,17 +12,13 @@ import reactor.core.publisher.Mono;
  * {@code --max-items}), the items end there: the problem is told on standard error in one line,
  * the run is marked for exit 65, and the items before the bad row are still provisioned and
  * recorded. Any other error passes through untouched. It must not print a stack trace or a secret.
+ *
+ * @param tally marks the run for exit 65
+ * @param redactor takes secrets out of the line told
+ * @param err standard error
  */
-final class EndAtBrokenManifest implements Function<Flux<Item>, Flux<Item>> {
-  private final RunTally tally;
-  private final Redactor redactor;
-  private final PrintWriter err;
-
-  EndAtBrokenManifest(RunTally tally, Redactor redactor, PrintWriter err) {
-    this.tally = tally;
-    this.redactor = redactor;
-    this.err = err;
-  }
+record EndAtBrokenManifest(RunTally tally, Redactor redactor, PrintWriter err)
+    implements Function<Flux<Item>, Flux<Item>> {
 
   @Override
   public Flux<Item> apply(Flux<Item> items) {

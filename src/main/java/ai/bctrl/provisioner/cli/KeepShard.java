@@ -8,14 +8,10 @@ import reactor.core.publisher.Flux;
  * Stage {@code --shard I/N}: keeps the manifest entries, valid items and invalid rows alike, whose
  * key hashes to this run's {@link Shard}; without a shard, keeps every entry. A pure filter: it
  * records, prints and counts nothing, so an invalid row of another shard is that shard's to report.
+ *
+ * @param shard this run's shard, or {@code null} for the whole manifest
  */
-final class KeepShard implements Function<Flux<ManifestEntry>, Flux<ManifestEntry>> {
-  private final Shard shard;
-
-  /** @param shard this run's shard, or {@code null} for the whole manifest */
-  KeepShard(Shard shard) {
-    this.shard = shard;
-  }
+record KeepShard(Shard shard) implements Function<Flux<ManifestEntry>, Flux<ManifestEntry>> {
 
   @Override
   public Flux<ManifestEntry> apply(Flux<ManifestEntry> entries) {

@@ -18,28 +18,17 @@ import reactor.core.publisher.Flux;
  * boundedElastic}), so it is in the ledger before the next row is read. This stage must therefore
  * stay ahead of any {@code publishOn} onto a Netty or parallel thread, and must not print or record
  * anything the {@link Redactor} has not seen.
+ *
+ * @param ledger appends one record, blocking (the ledger writer's {@code append})
+ * @param redactor takes secrets out of what is recorded and told
+ * @param clock stamps the record's {@code finishedAt}
+ * @param tally counts the row as not done
+ * @param err standard error
+ * @param fileName the manifest as the user named it, for the stderr line
  */
-final class RecordInvalid implements Function<Flux<ManifestEntry>, Flux<Item>> {
-  private final Consumer<ItemResult> ledger;
-  private final Redactor redactor;
-  private final Clock clock;
-  private final RunTally tally;
-  private final PrintWriter err;
-  private final String fileName;
-
-  /**
-   * @param ledger appends one record, blocking (the ledger writer's {@code append})
-   * @param fileName the manifest as the user named it, for the stderr line
-   */
-  RecordInvalid(Consumer<ItemResult> ledger, Redactor redactor, Clock clock, RunTally tally, PrintWriter err,
-      String fileName) {
-    this.ledger = ledger;
-    this.redactor = redactor;
-    this.clock = clock;
-    this.tally = tally;
-    this.err = err;
-    this.fileName = fileName;
-  }
+record RecordInvalid(
+    Consumer<ItemResult> ledger, Redactor redactor, Clock clock, RunTally tally, PrintWriter err, String fileName)
+    implements Function<Flux<ManifestEntry>, Flux<Item>> {
 
   @Override
   public Flux<Item> apply(Flux<ManifestEntry> entries) {

@@ -4,6 +4,7 @@ import ai.bctrl.provisioner.Provisioner;
 import ai.bctrl.provisioner.ledger.LedgerLock;
 import ai.bctrl.provisioner.ledger.LedgerWriter;
 import ai.bctrl.provisioner.sandbox.SandboxServer;
+import java.util.function.Consumer;
 import reactor.core.Disposable;
 
 /**
@@ -67,35 +68,27 @@ final class RunResources {
   void endCleanly() {
     cleanEnd = true;
     watchdog.finished();
-    if (progress != null) {
-      progress.stop();
-    }
+    release(progress, RunProgress::stop);
     ledger.close();
   }
 
   /** Releases everything, in order; see the class comment for the lock. */
   void close() {
     watchdog.finished();
-    if (deadline != null) {
-      deadline.dispose();
-    }
-    if (progress != null) {
-      progress.close();
-    }
-    if (signals != null) {
-      signals.close();
-    }
-    if (ledger != null) {
-      ledger.close();
-    }
-    if (engine != null) {
-      engine.close();
-    }
-    if (sandbox != null) {
-      sandbox.close();
-    }
+    release(deadline, Disposable::dispose);
+    release(progress, RunProgress::close);
+    release(signals, Signals::close);
+    release(ledger, LedgerWriter::close);
+    release(engine, Provisioner::close);
+    release(sandbox, SandboxServer::close);
     if (cleanEnd || ledger == null) {
       lock.release();
+    }
+  }
+
+  private static <T> void release(T held, Consumer<T> release) {
+    if (held != null) {
+      release.accept(held);
     }
   }
 }

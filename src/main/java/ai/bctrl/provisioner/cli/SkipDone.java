@@ -13,17 +13,13 @@ import reactor.core.publisher.Flux;
  * --replace-unhealthy} asks for a replacement, which goes on under its replacement key ({@code
  * <key>#r<n>}); every other item goes on unchanged. It only decides: it never reads or writes the
  * ledger file and never blocks, so it may run on any thread.
+ *
+ * @param ledger the ledger as read at the start of the run
+ * @param replaceUnhealthy {@code --replace-unhealthy}
+ * @param tally counts the items skipped and kept
  */
-final class SkipDone implements Function<Flux<Item>, Flux<Item>> {
-  private final LedgerState ledger;
-  private final boolean replaceUnhealthy;
-  private final RunTally tally;
-
-  SkipDone(LedgerState ledger, boolean replaceUnhealthy, RunTally tally) {
-    this.ledger = ledger;
-    this.replaceUnhealthy = replaceUnhealthy;
-    this.tally = tally;
-  }
+record SkipDone(LedgerState ledger, boolean replaceUnhealthy, RunTally tally)
+    implements Function<Flux<Item>, Flux<Item>> {
 
   @Override
   public Flux<Item> apply(Flux<Item> items) {
