@@ -17,7 +17,7 @@ import reactor.core.publisher.Flux;
  * <p>The record is appended synchronously on the thread the manifest is read on ({@code
  * boundedElastic}), so it is in the ledger before the next row is read. This stage must therefore
  * stay ahead of any {@code publishOn} onto a Netty or parallel thread, and must not print or record
- * anything the {@link Redactor} has not seen.
+ * anything that has not passed through the {@link Redactor}.
  *
  * @param ledger appends one record, blocking (the ledger writer's {@code append})
  * @param redactor takes secrets out of what is recorded and told

@@ -66,6 +66,8 @@ final class Redactor {
     if (m == null || m.equals(redact(m))) {
       return e;
     }
-    return e instanceof UsageException ? new UsageException(redact(m)) : new RunFailedException(redact(Main.oneLine(m)), null);
+    return e instanceof UsageException
+        ? new UsageException(redact(m))
+        : new RunFailedException(redact(Main.oneLine(m)), null);
   }
 }

@@ -78,7 +78,7 @@ final class RunPipeline {
         .doOnNext(redactor::addSecretsOf)          // its proxy password never shows from here on
         .transform(tally::countToProvision)        // progress's total
         .transform(items -> engine.provision(items, stop.requests()))   // limit, create, settle
-        .map(redactor::redactResult)
+        .map(redactor::redactResult)               // no secret in a recorded name or error
         .transform(ledger::record)                 // record, on the ledger writer's thread
         .doOnNext(tally::ended);                   // summary, progress, exit code
   }

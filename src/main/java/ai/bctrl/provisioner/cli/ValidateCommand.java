@@ -55,7 +55,8 @@ final class ValidateCommand implements Callable<Integer> {
     LedgerState ledger = LedgerReader.load(ledgerPath, false);
     ledger.repairNotice().ifPresent(n -> io.err().println("provisioner: " + n));
     Map<String, Outcome> outcomes = ledger.itemOutcomes();
-    Flux<ManifestEntry> entries = ManifestReader.read(m.options(manifestPath, space, io)).transform(new KeepShard(m.shard));
+    Flux<ManifestEntry> entries =
+        ManifestReader.read(m.options(manifestPath, space, io)).transform(new KeepShard(m.shard));
     ManifestPlan plan = ManifestPlan.of(entries, outcomes).block();
     io.out().print(plan.render(m.fileName()));
     io.out().flush();

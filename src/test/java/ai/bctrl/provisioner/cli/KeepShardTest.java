@@ -30,7 +30,8 @@ class KeepShardTest {
     }
     List<ManifestEntry> expected = entries.stream().filter(e -> Shard.of(KeepShard.key(e), 3) == 1).toList();
 
-    List<ManifestEntry> kept = Flux.fromIterable(entries).transform(new KeepShard(new Shard(1, 3))).collectList().block();
+    List<ManifestEntry> kept =
+        Flux.fromIterable(entries).transform(new KeepShard(new Shard(1, 3))).collectList().block();
 
     assertThat(kept).as("seed %d", seed).isEqualTo(expected);
     assertThat(kept).as("seed %d: both kinds are kept", seed)

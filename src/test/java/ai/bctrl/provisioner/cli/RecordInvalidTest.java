@@ -35,7 +35,8 @@ class RecordInvalidTest {
     assertThat(ledger).containsExactly(new ItemResult("b", 3, StageFixtures.SPACE, null, Outcome.INVALID, null, null,
         null, "provisioner.invalid_row", "count: must be an integer 1..10000, got \"x\"", 0, 0, NOW));
     assertThat(err.toString())
-        .isEqualTo("provisioner: runtimes.csv:3: count: must be an integer 1..10000, got \"x\"" + System.lineSeparator());
+        .isEqualTo("provisioner: runtimes.csv:3: count: must be an integer 1..10000, got \"x\""
+            + System.lineSeparator());
     assertThat(tally.notDone()).isEqualTo(1);
     assertThat(tally.summary().count(Outcome.INVALID)).isEqualTo(1);
   }
