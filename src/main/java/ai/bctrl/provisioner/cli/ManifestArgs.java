@@ -1,6 +1,7 @@
 package ai.bctrl.provisioner.cli;
 
 import ai.bctrl.provisioner.manifest.ManifestFormat;
+import ai.bctrl.provisioner.manifest.ManifestOptions;
 import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Option;
@@ -90,5 +91,40 @@ final class ManifestArgs {
   /** The manifest's file name for messages. */
   String fileName() {
     return stdin() ? "<stdin>" : Path.of(manifest).getFileName().toString();
+  }
+
+  /**
+   * The manifest reader's options for these flags.
+   *
+   * @param manifestPath the manifest resolved against the working directory, or {@code null} for standard input
+   * @param space the space for rows that name none, or {@code null}
+   * @throws UsageException when a flag is refused (named as the flag: {@code --batch ...})
+   */
+  ManifestOptions options(Path manifestPath, String space, Io io) {
+    ManifestOptions.Builder b = ManifestOptions.builder();
+    if (manifestPath == null) {
+      b.stdin(io.in(), format);
+    } else {
+      b.path(manifestPath);
+    }
+    if (defaults != null) {
+      b.defaults(io.workDir().resolve(defaults));
+    }
+    if (batch != null) {
+      b.batch(batch);
+    }
+    if (space != null) {
+      b.defaultSpace(space);
+    }
+    if (maxItems != null) {
+      b.maxItems(maxItems);
+    }
+    b.env(io.env());
+    try {
+      return b.build();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      String msg = e.getMessage();
+      throw new UsageException(msg.startsWith("batch") || msg.startsWith("space") ? "--" + msg : msg);
+    }
   }
 }

@@ -106,7 +106,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() {
     manifest.check();
     if (dryRun) {
-      return RunPipeline.validate(manifest, sandbox, io);
+      return ValidateCommand.plan(manifest, sandbox, io);
     }
     RunSettings settings = settings();
     return new RunPipeline(settings, io).run();

@@ -3,6 +3,7 @@ package ai.bctrl.provisioner.cli;
 import ai.bctrl.provisioner.internal.Durations;
 import ai.bctrl.provisioner.ItemResult;
 import ai.bctrl.provisioner.Outcome;
+import ai.bctrl.provisioner.RetryCause;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -35,6 +36,13 @@ final class Summary {
   /** Retries by cause, as the engine counts them. */
   record Retries(long rateLimited, long server5xx, long timeout, long reset, long other) {
     static final Retries NONE = new Retries(0, 0, 0, 0, 0);
+
+    /** The engine's counts ({@code Provisioner.stats().retries()}); a cause it has not counted is 0. */
+    static Retries of(Map<RetryCause, Long> r) {
+      return new Retries(r.getOrDefault(RetryCause.RATE_LIMITED, 0L), r.getOrDefault(RetryCause.SERVER_5XX, 0L),
+          r.getOrDefault(RetryCause.TIMEOUT, 0L), r.getOrDefault(RetryCause.RESET, 0L),
+          r.getOrDefault(RetryCause.OTHER, 0L));
+    }
 
     long total() {
       return rateLimited + server5xx + timeout + reset + other;

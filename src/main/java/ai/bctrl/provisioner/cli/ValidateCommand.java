@@ -1,6 +1,15 @@
 package ai.bctrl.provisioner.cli;
 
+import ai.bctrl.provisioner.Outcome;
+import ai.bctrl.provisioner.ledger.LedgerReader;
+import ai.bctrl.provisioner.ledger.LedgerState;
+import ai.bctrl.provisioner.manifest.ManifestEntry;
+import ai.bctrl.provisioner.manifest.ManifestPlan;
+import ai.bctrl.provisioner.manifest.ManifestReader;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import reactor.core.publisher.Flux;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -28,6 +37,29 @@ final class ValidateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     manifest.check();
-    return RunPipeline.validate(manifest, false, io);
+    return plan(manifest, false, io);
+  }
+
+  /**
+   * {@code validate} and {@code run --dry-run}: reads the manifest (this shard) and the ledger, if
+   * any, and prints the plan; 0 when every row is valid, else 65. No network, no ledger write (a
+   * cut last line is reported, not repaired).
+   */
+  static int plan(ManifestArgs m, boolean sandbox, Io io) {
+    Path manifestPath = m.stdin() ? null : io.workDir().resolve(m.manifest);
+    String space = m.space != null ? m.space : io.env().get("BCTRL_SPACE_ID");
+    if (sandbox && space == null) {
+      space = RunPipeline.SANDBOX_SPACE;
+    }
+    Path ledgerPath = io.workDir().resolve(m.ledgerPath(io.workDir(), sandbox));
+    LedgerState ledger = LedgerReader.load(ledgerPath, false);
+    ledger.repairNotice().ifPresent(n -> io.err().println("provisioner: " + n));
+    Map<String, Outcome> outcomes = ledger.itemOutcomes();
+    Flux<ManifestEntry> entries =
+        ManifestReader.read(m.options(manifestPath, space, io)).transform(new KeepShard(m.shard));
+    ManifestPlan plan = ManifestPlan.of(entries, outcomes).block();
+    io.out().print(plan.render(m.fileName()));
+    io.out().flush();
+    return plan.invalidRows() > 0 ? ExitCodes.MANIFEST : ExitCodes.OK;
   }
 }
