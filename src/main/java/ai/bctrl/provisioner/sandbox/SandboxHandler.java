@@ -90,9 +90,9 @@ final class SandboxHandler
   }
 
   /** What an accepted create came to, decided apart from its connection, and how to deliver it. */
-  record Outcome(Answer answer, Delivery delivery) {
-    static Outcome send(Answer a) {
-      return new Outcome(a, Delivery.SEND);
+  record CreateOutcome(Answer answer, Delivery delivery) {
+    static CreateOutcome send(Answer a) {
+      return new CreateOutcome(a, Delivery.SEND);
     }
   }
 
@@ -284,7 +284,7 @@ final class SandboxHandler
     // From here on the create runs to its outcome whether or not the client stays, as a real
     // server's does once it has accepted a request: the outcome is decided on the scheduler, apart
     // from this request's subscription, and only writing it is skipped when the client has gone.
-    Sinks.One<Outcome> outcome = Sinks.one();
+    Sinks.One<CreateOutcome> outcome = Sinks.one();
     Runnable resolve = () -> resolve(space, body, requestId, d, entry, outcome);
     if (d.latencyNanos() == 0) {
       resolve.run();
@@ -348,13 +348,13 @@ final class SandboxHandler
    * create, on a scheduler thread or inline, never waiting on the client.
    */
   private void resolve(
-      String space, JsonNode body, String requestId, Draw d, IdemEntry idem, Sinks.One<Outcome> out) {
+      String space, JsonNode body, String requestId, Draw d, IdemEntry idem, Sinks.One<CreateOutcome> out) {
     try {
       if (d.fault() == FaultKind.HOLD) {
         stats.fault(FaultKind.HOLD);
         SandboxConfig c = config();
         later(scheduler(c), c.hold().toNanos(), () -> emit(out, () ->
-            Outcome.send(createRuntime(space, body, d.id(), false, requestId, idem))));
+            CreateOutcome.send(createRuntime(space, body, d.id(), false, requestId, idem))));
         return;
       }
       emit(out, () -> outcome(space, body, requestId, d, idem));
@@ -363,7 +363,7 @@ final class SandboxHandler
     }
   }
 
-  private static void emit(Sinks.One<Outcome> out, java.util.function.Supplier<Outcome> outcome) {
+  private static void emit(Sinks.One<CreateOutcome> out, java.util.function.Supplier<CreateOutcome> outcome) {
     try {
       // with the client gone nobody subscribes any more; the value is then simply not delivered
       out.tryEmitValue(outcome.get());
@@ -372,67 +372,67 @@ final class SandboxHandler
     }
   }
 
-  private Outcome outcome(String space, JsonNode body, String requestId, Draw d, IdemEntry idem) {
+  private CreateOutcome outcome(String space, JsonNode body, String requestId, Draw d, IdemEntry idem) {
     FaultKind f = d.fault();
     if (f == null) {
-      return Outcome.send(createRuntime(space, body, d.id(), false, requestId, idem));
+      return CreateOutcome.send(createRuntime(space, body, d.id(), false, requestId, idem));
     }
     switch (f) {
       case HTTP_503 -> {
         stats.fault(f);
         release(idem);
-        return Outcome.send(error(503, "No runtime host is available right now", "runtime.host_unavailable",
+        return CreateOutcome.send(error(503, "No runtime host is available right now", "runtime.host_unavailable",
             "upstream", null, "retry later", requestId));
       }
       case HTTP_500 -> {
         stats.fault(f);
         release(idem);
-        return Outcome.send(error(500, "Internal server error", "internal.error", "server", null, null, requestId));
+        return CreateOutcome.send(error(500, "Internal server error", "internal.error", "server", null, null, requestId));
       }
       case HTTP_502 -> {
         stats.fault(f);
         release(idem);
-        return Outcome.send(new Answer(502, HTML_502.getBytes(StandardCharsets.UTF_8), "text/html", 0, false));
+        return CreateOutcome.send(new Answer(502, HTML_502.getBytes(StandardCharsets.UTF_8), "text/html", 0, false));
       }
       case HTTP_429 -> {
         stats.fault(f);
         release(idem);
-        return Outcome.send(rateLimited("Rate limit exceeded", 1, requestId));
+        return CreateOutcome.send(rateLimited("Rate limit exceeded", 1, requestId));
       }
       case RESET_BEFORE -> {
         stats.fault(f);
         release(idem);
-        return new Outcome(null, Delivery.DROP);
+        return new CreateOutcome(null, Delivery.DROP);
       }
       case FAILED -> {
         Answer a = createRuntime(space, body, d.id(), true, requestId, idem);
         if (a.created()) {
           stats.fault(f);
         }
-        return Outcome.send(a);
+        return CreateOutcome.send(a);
       }
       case RESET_AFTER -> {
         Answer a = createRuntime(space, body, d.id(), false, requestId, idem);
         if (!a.created()) {
-          return Outcome.send(a);
+          return CreateOutcome.send(a);
         }
         stats.fault(f);
-        return new Outcome(a, Delivery.DROP);
+        return new CreateOutcome(a, Delivery.DROP);
       }
       case TRUNCATE -> {
         Answer a = createRuntime(space, body, d.id(), false, requestId, idem);
         if (!a.created()) {
-          return Outcome.send(a);
+          return CreateOutcome.send(a);
         }
         stats.fault(f);
-        return new Outcome(a, Delivery.TRUNCATE);
+        return new CreateOutcome(a, Delivery.TRUNCATE);
       }
       default -> throw new IllegalStateException("unhandled fault " + f);
     }
   }
 
   /** The respond phase: writes the outcome, if the client is still there to subscribe to it. */
-  private Mono<Void> respond(HttpServerResponse res, Outcome o, String requestId) {
+  private Mono<Void> respond(HttpServerResponse res, CreateOutcome o, String requestId) {
     return switch (o.delivery()) {
       case SEND -> send(res, o.answer());
       case DROP -> drop(res);
