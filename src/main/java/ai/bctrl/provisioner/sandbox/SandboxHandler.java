@@ -11,7 +11,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -19,6 +18,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -43,8 +43,14 @@ import tools.jackson.databind.node.ObjectNode;
  * Answers the sandbox's routes. Order of checks for a create: auth (401), space id (400), rate
  * limit (429), body (400), idempotency (replay or 409), then the drawn latency, then the drawn
  * fault, then the quota (402), then the create. Nothing here blocks: delays are timed on the
- * config's scheduler (by default the server's own timer threads), and a held create is scheduled
- * apart from the request, so it happens even if the client goes away.
+ * config's scheduler (by default the server's own timer threads).
+ *
+ * <p>A create that has passed the checks runs to its outcome as a real server's does, whether or
+ * not its client stays: its latency (and a hold) is scheduled apart from the request, and when it
+ * is over the drawn fault's effect on the server happens (a runtime created, or nothing) and the
+ * answer to send is decided. Only writing that answer depends on the client: if it has gone, the
+ * answer is not written (and not counted in {@code requestsByStatus}). {@link #dispose} cancels
+ * every create not yet decided.
  */
 final class SandboxHandler
     implements BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> {
@@ -73,13 +79,29 @@ final class SandboxHandler
     }
   }
 
+  /** How an outcome reaches the client. */
+  enum Delivery {
+    /** Write the answer. */
+    SEND,
+    /** Drop the connection with a reset; the answer, if any, is never sent. */
+    DROP,
+    /** Send the answer's head and half its body, then close. */
+    TRUNCATE
+  }
+
+  /** What an accepted create came to, decided apart from its connection, and how to deliver it. */
+  record CreateOutcome(Answer answer, Delivery delivery) {
+    static CreateOutcome send(Answer a) {
+      return new CreateOutcome(a, Delivery.SEND);
+    }
+  }
+
   /** What a repeated Idempotency-Key finds: the first body, and the answer once a runtime exists. */
   static final class IdemEntry {
     final String key;
     final JsonNode body;
+    /** Set when the request created a runtime; an entry whose request created nothing is removed. */
     volatile Answer answer;
-    /** Set when a held create will finish this entry even if its request is cancelled. */
-    volatile boolean held;
 
     IdemEntry(String key, JsonNode body) {
       this.key = key;
@@ -132,7 +154,7 @@ final class SandboxHandler
     return c.scheduler() != null ? c.scheduler() : timer;
   }
 
-  /** Cancels held creates that have not happened yet. */
+  /** Cancels the creates not yet decided (in their latency or held): they never happen. */
   void dispose() {
     pending.dispose();
   }
@@ -259,17 +281,41 @@ final class SandboxHandler
     }
     Draw d = draw(c);
     IdemEntry entry = idem;
-    Mono<Void> act = Mono.defer(() -> act(res, space, body, requestId, d, entry));
-    Mono<Void> timed =
-        d.latencyNanos() == 0 ? act : Mono.delay(Duration.ofNanos(d.latencyNanos()), scheduler(c)).then(act);
-    // a client that goes away before anything was created must not leave its key "in progress"
-    return entry == null ? timed : timed.doOnCancel(() -> {
-      if (entry.answer == null && !entry.held) {
-        release(entry);
-      }
-    });
+    // From here on the create runs to its outcome whether or not the client stays, as a real
+    // server's does once it has accepted a request: the outcome is decided on the scheduler, apart
+    // from this request's subscription, and only writing it is skipped when the client has gone.
+    Sinks.One<CreateOutcome> outcome = Sinks.one();
+    Runnable resolve = () -> resolve(space, body, requestId, d, entry, outcome);
+    if (d.latencyNanos() == 0) {
+      resolve.run();
+    } else {
+      later(scheduler(c), d.latencyNanos(), resolve);
+    }
+    return outcome.asMono().flatMap(o -> respond(res, o, requestId));
   }
 
+  /**
+   * Runs {@code task} after {@code nanos} on {@code on}, apart from any request, and keeps it in
+   * {@link #pending} until it runs, so that {@link #dispose} cancels it. After dispose nothing is
+   * scheduled any more.
+   */
+  private void later(Scheduler on, long nanos, Runnable task) {
+    Disposable.Swap slot = Disposables.swap();
+    if (!pending.add(slot)) {
+      return;
+    }
+    slot.update(on.schedule(
+        () -> {
+          pending.remove(slot);
+          task.run();
+        },
+        nanos, TimeUnit.NANOSECONDS));
+  }
+
+  /** Creates not yet decided (in their latency or held); for tests. */
+  int pendingCreates() {
+    return pending.size();
+  }
   private Draw draw(SandboxConfig c) {
     long min = c.latencyMin().toNanos();
     long max = c.latencyMax().toNanos();
@@ -296,82 +342,102 @@ final class SandboxHandler
     return new Draw(fault, latency, id);
   }
 
-  private Mono<Void> act(
-      HttpServerResponse res, String space, JsonNode body, String requestId, Draw d, IdemEntry idem) {
+  /**
+   * The outcome phase: what the drawn fault does on the server side (count it, create or not,
+   * free an idempotency key that created nothing), and then what to send. Runs once per accepted
+   * create, on a scheduler thread or inline, never waiting on the client.
+   */
+  private void resolve(
+      String space, JsonNode body, String requestId, Draw d, IdemEntry idem, Sinks.One<CreateOutcome> out) {
+    try {
+      if (d.fault() == FaultKind.HOLD) {
+        stats.fault(FaultKind.HOLD);
+        SandboxConfig c = config();
+        later(scheduler(c), c.hold().toNanos(), () -> emit(out, () ->
+            CreateOutcome.send(createRuntime(space, body, d.id(), false, requestId, idem))));
+        return;
+      }
+      emit(out, () -> outcome(space, body, requestId, d, idem));
+    } catch (RuntimeException e) {
+      out.tryEmitError(e);
+    }
+  }
+
+  private static void emit(Sinks.One<CreateOutcome> out, java.util.function.Supplier<CreateOutcome> outcome) {
+    try {
+      // with the client gone nobody subscribes any more; the value is then simply not delivered
+      out.tryEmitValue(outcome.get());
+    } catch (RuntimeException e) {
+      out.tryEmitError(e);
+    }
+  }
+
+  private CreateOutcome outcome(String space, JsonNode body, String requestId, Draw d, IdemEntry idem) {
     FaultKind f = d.fault();
     if (f == null) {
-      return send(res, createRuntime(space, body, d.id(), false, requestId, idem));
+      return CreateOutcome.send(createRuntime(space, body, d.id(), false, requestId, idem));
     }
     switch (f) {
       case HTTP_503 -> {
         stats.fault(f);
         release(idem);
-        return send(res, error(503, "No runtime host is available right now", "runtime.host_unavailable",
+        return CreateOutcome.send(error(503, "No runtime host is available right now", "runtime.host_unavailable",
             "upstream", null, "retry later", requestId));
       }
       case HTTP_500 -> {
         stats.fault(f);
         release(idem);
-        return send(res, error(500, "Internal server error", "internal.error", "server", null, null, requestId));
+        return CreateOutcome.send(error(500, "Internal server error", "internal.error", "server", null, null, requestId));
       }
       case HTTP_502 -> {
         stats.fault(f);
         release(idem);
-        return send(res, new Answer(502, HTML_502.getBytes(StandardCharsets.UTF_8), "text/html", 0, false));
+        return CreateOutcome.send(new Answer(502, HTML_502.getBytes(StandardCharsets.UTF_8), "text/html", 0, false));
       }
       case HTTP_429 -> {
         stats.fault(f);
         release(idem);
-        return send(res, rateLimited("Rate limit exceeded", 1, requestId));
+        return CreateOutcome.send(rateLimited("Rate limit exceeded", 1, requestId));
       }
       case RESET_BEFORE -> {
         stats.fault(f);
         release(idem);
-        return drop(res);
-      }
-      case HOLD -> {
-        stats.fault(f);
-        if (idem != null) {
-          idem.held = true;
-        }
-        Sinks.One<Answer> done = Sinks.one();
-        Duration hold = config().hold();
-        // scheduled apart from the request: the runtime is created even if the client has gone
-        Disposable.Swap slot = Disposables.swap();
-        pending.add(slot);
-        slot.update(scheduler(config()).schedule(
-            () -> {
-              pending.remove(slot);
-              done.tryEmitValue(createRuntime(space, body, d.id(), false, requestId, idem));
-            },
-            hold.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS));
-        return done.asMono().flatMap(a -> send(res, a));
+        return new CreateOutcome(null, Delivery.DROP);
       }
       case FAILED -> {
         Answer a = createRuntime(space, body, d.id(), true, requestId, idem);
         if (a.created()) {
           stats.fault(f);
         }
-        return send(res, a);
+        return CreateOutcome.send(a);
       }
       case RESET_AFTER -> {
         Answer a = createRuntime(space, body, d.id(), false, requestId, idem);
         if (!a.created()) {
-          return send(res, a);
+          return CreateOutcome.send(a);
         }
         stats.fault(f);
-        return drop(res);
+        return new CreateOutcome(a, Delivery.DROP);
       }
       case TRUNCATE -> {
         Answer a = createRuntime(space, body, d.id(), false, requestId, idem);
         if (!a.created()) {
-          return send(res, a);
+          return CreateOutcome.send(a);
         }
         stats.fault(f);
-        return truncate(res, a, requestId);
+        return new CreateOutcome(a, Delivery.TRUNCATE);
       }
       default -> throw new IllegalStateException("unhandled fault " + f);
     }
+  }
+
+  /** The respond phase: writes the outcome, if the client is still there to subscribe to it. */
+  private Mono<Void> respond(HttpServerResponse res, CreateOutcome o, String requestId) {
+    return switch (o.delivery()) {
+      case SEND -> send(res, o.answer());
+      case DROP -> drop(res);
+      case TRUNCATE -> truncate(res, o.answer(), requestId);
+    };
   }
 
   private Answer createRuntime(

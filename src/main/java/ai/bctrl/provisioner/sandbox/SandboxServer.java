@@ -181,7 +181,12 @@ public final class SandboxServer implements AutoCloseable {
     return HexFormat.of().formatHex(b);
   }
 
-  /** Stops serving, cancels held creates and releases the server's threads. */
+  /** Creates accepted but not yet decided (in their latency or held); for tests. */
+  int pendingCreates() {
+    return handler.pendingCreates();
+  }
+
+  /** Stops serving, cancels creates still in their latency or held, and releases the server's threads. */
   @Override
   public void close() {
     handler.dispose();

@@ -23,6 +23,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
+import reactor.test.scheduler.VirtualTimeScheduler;
 import tools.jackson.databind.JsonNode;
 
 class SandboxBehaviourTest {
@@ -251,18 +252,140 @@ class SandboxBehaviourTest {
     assertThat(s.stats().idempotentReplays()).isZero();
   }
 
-  @Test
-  void withIdempotencyAKeyWhoseClientLeftBeforeAnyCreateIsFreeAgain() {
-    SandboxServer s = start(base().idempotency(true).latency(Duration.ofSeconds(2), Duration.ofSeconds(2)));
-    assertThatThrownBy(
-            () -> SandboxHttp.send(s, "POST", "/v1/spaces/a/runtimes", body("k"), Duration.ofMillis(100),
-                "Authorization", "Bearer " + KEY, "Idempotency-Key", "k"))
-        .hasCauseInstanceOf(HttpTimeoutException.class);
+  /** A server whose latency is exactly one second of {@code vts}'s virtual time. */
+  SandboxServer withVirtualLatency(VirtualTimeScheduler vts, SandboxConfig.Builder b) {
+    return start(b.latency(Duration.ofSeconds(1), Duration.ofSeconds(1)).scheduler(vts));
+  }
+
+  /** Sends a create on a raw connection and waits until the server has accepted it into its latency. */
+  static Raw acceptedCreate(SandboxServer s, String key, String... headers) throws Exception {
+    int before = s.pendingCreates();
+    Raw c = new Raw(s);
+    c.write("POST", "/v1/spaces/a/runtimes", "Bearer " + KEY, body(key), headers);
+    eventually(() -> s.pendingCreates() == before + 1);
+    return c;
+  }
+
+  /** Closes the client's connection and waits until the server has seen it go. */
+  static void leave(SandboxServer s, Raw c) throws Exception {
+    c.close();
     eventually(() -> s.stats().inFlight() == 0);
-    s.reconfigure(s.config().toBuilder().latency(Duration.ZERO, Duration.ZERO).build());
-    assertThat(post(s, "a", body("k"), "Idempotency-Key", "k").statusCode()).isEqualTo(200);
-    assertThat(s.stats().runtimes()).isEqualTo(1);
-    assertThat(s.stats().idempotentReplays()).isZero();
+  }
+
+  @Test
+  void aClientThatLeavesDuringTheLatencyStillGetsItsRuntimeCreated() throws Exception {
+    VirtualTimeScheduler vts = VirtualTimeScheduler.create();
+    try {
+      SandboxServer s = withVirtualLatency(vts, base());
+      leave(s, acceptedCreate(s, "left"));
+      assertThat(s.stats().inFlight()).isZero();
+      assertThat(s.stats().runtimes()).isZero();
+
+      vts.advanceTimeBy(Duration.ofSeconds(1));
+
+      assertThat(s.pendingCreates()).isZero();
+      assertThat(s.stats().createsByKey()).containsExactly(Map.entry("left", 1));
+      assertThat(s.stats().activeRuntimes()).isEqualTo(1);
+      assertThat(s.stats().requestsByStatus()).isEmpty(); // nobody was there to answer
+      JsonNode listed = json(SandboxHttp.get(s, "/v1/spaces/a/runtimes")).get("data");
+      assertThat(listed).hasSize(1);
+      assertThat(listed.get(0).get("metadata").get("provisionerKey").stringValue()).isEqualTo("left");
+      assertThat(listed.get(0).get("status").stringValue()).isEqualTo("active");
+    } finally {
+      vts.dispose();
+    }
+  }
+
+  @Test
+  void aClientThatLeavesDuringA503LatencyCreatesNothingAndItsIdempotencyKeyIsFreeAgain() throws Exception {
+    VirtualTimeScheduler vts = VirtualTimeScheduler.create();
+    try {
+      SandboxServer s = withVirtualLatency(vts, base().idempotency(true).faults(Map.of(FaultKind.HTTP_503, 1.0)));
+      leave(s, acceptedCreate(s, "k", "Idempotency-Key", "k"));
+
+      vts.advanceTimeBy(Duration.ofSeconds(1));
+
+      assertThat(s.pendingCreates()).isZero();
+      assertThat(s.stats().faults(FaultKind.HTTP_503)).isEqualTo(1);
+      assertThat(s.stats().runtimes()).isZero();
+      assertThat(s.stats().requestsByStatus()).isEmpty();
+      assertThat(json(SandboxHttp.get(s, "/v1/spaces/a/runtimes")).get("data")).isEmpty();
+      s.reconfigure(s.config().toBuilder().faults(Map.of()).latency(Duration.ZERO, Duration.ZERO).build());
+      HttpResponse<String> retry = post(s, "a", body("k"), "Idempotency-Key", "k");
+      assertThat(retry.statusCode()).isEqualTo(200);
+      assertThat(retry.headers().firstValue("idempotent-replayed")).isEmpty();
+      assertThat(s.stats().idempotentReplays()).isZero();
+      assertThat(s.stats().faults(FaultKind.HTTP_503)).isEqualTo(1);
+    } finally {
+      vts.dispose();
+    }
+  }
+
+  @Test
+  void withIdempotencyAKeyWhoseClientLeftIsInProgressUntilItsCreateHappensThenReplayed() throws Exception {
+    VirtualTimeScheduler vts = VirtualTimeScheduler.create();
+    try {
+      SandboxServer s = withVirtualLatency(vts, base().idempotency(true));
+      leave(s, acceptedCreate(s, "k", "Idempotency-Key", "k"));
+      HttpResponse<String> meanwhile = post(s, "a", body("k"), "Idempotency-Key", "k");
+      assertThat(meanwhile.statusCode()).isEqualTo(409);
+      assertThat(json(meanwhile).get("code").stringValue()).isEqualTo("idempotency.in_progress");
+
+      vts.advanceTimeBy(Duration.ofSeconds(1));
+
+      HttpResponse<String> retry = post(s, "a", body("k"), "Idempotency-Key", "k");
+      assertThat(retry.statusCode()).isEqualTo(200);
+      assertThat(retry.headers().firstValue("idempotent-replayed")).contains("true");
+      String listedId = json(SandboxHttp.get(s, "/v1/spaces/a/runtimes")).get("data").get(0).get("id").stringValue();
+      assertThat(json(retry).get("id").stringValue()).isEqualTo(listedId);
+      assertThat(s.stats().runtimes()).isEqualTo(1);
+      assertThat(s.stats().duplicates()).isZero();
+      assertThat(s.stats().idempotentReplays()).isEqualTo(1);
+    } finally {
+      vts.dispose();
+    }
+  }
+
+  @Test
+  void aClientThatStaysThroughAVirtualLatencyIsAnsweredOnce() throws Exception {
+    VirtualTimeScheduler vts = VirtualTimeScheduler.create();
+    try {
+      SandboxServer s = withVirtualLatency(vts, base());
+      try (Raw c = acceptedCreate(s, "stayed")) {
+        vts.advanceTimeBy(Duration.ofSeconds(1));
+        RawResponse r = c.read();
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(SandboxHttp.JSON.readTree(r.body()).get("metadata").get("provisionerKey").stringValue())
+            .isEqualTo("stayed");
+      }
+      assertThat(s.stats().requestsByStatus()).isEqualTo(Map.of(200, 1L));
+      assertThat(s.stats().createsByKey()).containsExactly(Map.entry("stayed", 1));
+    } finally {
+      vts.dispose();
+    }
+  }
+
+  @Test
+  void closeCancelsCreatesStillInTheirLatencyOrHeld() throws Exception {
+    VirtualTimeScheduler vts = VirtualTimeScheduler.create();
+    SandboxServer inLatency = SandboxServer.start(base().latency(Duration.ofSeconds(1), Duration.ofSeconds(1))
+        .scheduler(vts).build());
+    SandboxServer holding = SandboxServer.start(base().latency(Duration.ZERO, Duration.ZERO)
+        .faults(Map.of(FaultKind.HOLD, 1.0)).hold(Duration.ofSeconds(1)).scheduler(vts).build());
+    try (Raw a = acceptedCreate(inLatency, "late"); Raw b = acceptedCreate(holding, "held")) {
+      inLatency.close();
+      holding.close();
+      assertThat(a.read()).isNull();
+      assertThat(b.read()).isNull();
+      vts.advanceTimeBy(Duration.ofSeconds(5));
+    } finally {
+      vts.dispose();
+    }
+    assertThat(inLatency.pendingCreates()).isZero();
+    assertThat(inLatency.stats().runtimes()).isZero();
+    assertThat(holding.pendingCreates()).isZero();
+    assertThat(holding.stats().runtimes()).isZero();
+    assertThat(holding.stats().faults(FaultKind.HOLD)).isEqualTo(1);
   }
 
   @Test

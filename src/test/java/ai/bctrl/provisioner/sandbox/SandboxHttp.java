@@ -96,11 +96,19 @@ final class SandboxHttp {
     }
 
     void write(String method, String path, String authorization, String body) throws IOException {
+      write(method, path, authorization, body, new String[0]);
+    }
+
+    /** Writes one request; {@code headers} are extra name, value pairs. */
+    void write(String method, String path, String authorization, String body, String... headers) throws IOException {
       byte[] b = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
       StringBuilder sb = new StringBuilder();
       sb.append(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");
       if (authorization != null) {
         sb.append("Authorization: ").append(authorization).append("\r\n");
+      }
+      for (int i = 0; i < headers.length; i += 2) {
+        sb.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
       }
       sb.append("Content-Type: application/json\r\nContent-Length: ").append(b.length).append("\r\n\r\n");
       out.write(sb.toString().getBytes(StandardCharsets.US_ASCII));
