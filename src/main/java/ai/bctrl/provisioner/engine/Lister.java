@@ -10,7 +10,9 @@ import ai.bctrl.provisioner.model.Runtime;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -47,12 +49,19 @@ final class Lister {
     return Mono.defer(() -> {
       long started = scheduler.now(TimeUnit.NANOSECONDS);
       Map<String, Runtime> byKey = new HashMap<>();
+      // a cursor answered twice means the server goes round (or ignores ?cursor=): the pages it
+      // would never show may hold the key, so such a listing is impossible, never complete
+      Set<String> cursors = new HashSet<>();
       // expand, not recursion: a space of many pages must not nest one operator per page
       return page(spaceId, null, 1).map(p -> new Fetched(null, p, 1))
           .expand(f -> {
             String next = f.page().nextCursor();
-            if (next == null || next.equals(f.cursor())) {
+            if (next == null) {
               return Mono.empty();
+            }
+            if (!cursors.add(next)) {
+              return Mono.error(new ListingImpossibleException("listing space " + spaceId + " answered the cursor "
+                  + next + " a second time, so it cannot be read to its end"));
             }
             if (f.pageNo() >= MAX_PAGES) {
               return Mono.error(new ListingImpossibleException(

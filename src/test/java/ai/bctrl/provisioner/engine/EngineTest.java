@@ -496,6 +496,38 @@ class EngineTest {
     assertThat(r.results).hasSize(3).allSatisfy(x -> assertThat(x.outcome()).isEqualTo(Outcome.CREATED));
   }
 
+  @Test
+  void aSettleListingWhoseServerRepeatsTheCursorIsImpossibleRatherThanCompleteSoNothingIsCreatedTwice() {
+    // the 500 created the runtime; later listings repeat their cursor forever (a server ignoring
+    // ?cursor=), so the page holding the runtime is never seen: that listing must not say "absent"
+    api.behaviour = (a, it, n) -> Mono.delay(Duration.ofMillis(100), vts).map(x -> {
+      a.createNow(it, RuntimeStatus.ACTIVE);
+      return new Reply(500, null, null, "req_x", null);
+    });
+    api.listBehaviour = (a, space, n) -> Mono.just(new ai.bctrl.provisioner.client.ListPage(List.of(),
+        n == 1 ? null : "c1"));
+    Run r = run(engine(settings()), items(1)).advance(Duration.ofMinutes(5));
+    ItemResult x = r.result("k0");
+    assertThat(x.outcome()).isEqualTo(Outcome.UNKNOWN);
+    assertThat(x.error()).isEqualTo("listing space sp answered the cursor c1 a second time, so it cannot be read"
+        + " to its end; last attempt: HTTP 500 (requestId req_x)");
+    assertThat(api.creates).hasSize(1);
+    assertThat(api.duplicates()).isZero();
+    assertThat(api.listCursors).containsExactly(null, null, "c1");
+  }
+
+  @Test
+  void aListingWhoseCursorsGoRoundInACircleIsImpossibleAfterOneLap() {
+    api.listBehaviour = (a, space, n) -> Mono.just(new ai.bctrl.provisioner.client.ListPage(List.of(),
+        n % 2 == 1 ? "a" : "b"));
+    Run r = run(engine(settings()), items(1)).advance(Duration.ofMinutes(5));
+    assertThat(r.result("k0").outcome()).isEqualTo(Outcome.UNKNOWN);
+    assertThat(r.result("k0").error())
+        .isEqualTo("listing space sp answered the cursor a a second time, so it cannot be read to its end");
+    assertThat(api.listCursors).containsExactly(null, "a", "b");
+    assertThat(api.creates).isEmpty();
+  }
+
   static <T> Function<T, T> id() {
     return Function.identity();
   }

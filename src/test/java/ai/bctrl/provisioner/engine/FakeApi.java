@@ -38,6 +38,8 @@ final class FakeApi implements RuntimeApi {
   final Map<String, Runtime> server = new ConcurrentHashMap<>();
   final List<Call> creates = Collections.synchronizedList(new ArrayList<>());
   final List<Long> listStartsMs = Collections.synchronizedList(new ArrayList<>());
+  /** The cursor of each listing call, in order ({@code null} for a first page). */
+  final List<String> listCursors = Collections.synchronizedList(new ArrayList<>());
   final Map<String, AtomicInteger> callsByKey = new ConcurrentHashMap<>();
   final Map<String, AtomicInteger> createdByKey = new ConcurrentHashMap<>();
   final AtomicInteger inFlight = new AtomicInteger();
@@ -75,6 +77,7 @@ final class FakeApi implements RuntimeApi {
   public Mono<ListPage> listPage(String spaceId, String cursor) {
     return Mono.defer(() -> {
       listStartsMs.add(nowMs());
+      listCursors.add(cursor);
       return listBehaviour.answer(this, spaceId, lists.incrementAndGet());
     });
   }
