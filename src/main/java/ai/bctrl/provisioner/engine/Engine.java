@@ -116,7 +116,7 @@ public final class Engine {
     Mono<ItemResult> item(Item item) {
       ItemRun st = new ItemRun(item);
       return firstListing(st)
-          .switchIfEmpty(Mono.defer(() -> attempt(st)))
+          .switchIfEmpty(Mono.defer(() -> attempts(st)))
           .onErrorResume(RunControl.Stopped.class, e -> aborted(st))
           .takeUntilOther(control.abortNow())
           .switchIfEmpty(Mono.defer(() -> aborted(st)))
@@ -151,7 +151,20 @@ public final class Engine {
       return wait.isNegative() || wait.isZero() ? Mono.empty() : Mono.delay(wait, scheduler).then();
     }
 
-    /** One attempt: a slot, then a start from the limiter, then the call; then decide. */
+    /**
+     * Attempt after attempt until one decides the item. A loop, not recursion: an attempt that
+     * calls for another (after its backoff, or after a settle listing that did not find the key)
+     * completes empty and the loop goes round, so no number of retries deepens the stack or the
+     * chain of operators.
+     */
+    private Mono<ItemResult> attempts(ItemRun st) {
+      return Mono.defer(() -> attempt(st)).repeat().next();
+    }
+
+    /**
+     * One attempt: a slot, then a start from the limiter, then the call; then decide. Empty when
+     * another attempt is to follow.
+     */
     private Mono<ItemResult> attempt(ItemRun st) {
       return control.whileRunning(gate.acquire())
           .flatMap(permit -> control.waitWhileRunning(limiter.acquire())
@@ -237,7 +250,10 @@ public final class Engine {
       }
     }
 
-    /** Not processed: back off (at least its Retry-After; a 429 pauses every start) and try again. */
+    /**
+     * Not processed: back off (at least its Retry-After; a 429 pauses every start), then empty so
+     * that {@link #attempts} tries again.
+     */
     private Mono<ItemResult> retry(ItemRun st, Verdict v) {
       if (control.isStopping()) {
         return aborted(st);
@@ -256,13 +272,13 @@ public final class Engine {
         wait = backoff.delay(st.counted, v.retryAfter());
       }
       stats.retry(v.cause());
-      return control.waitWhileRunning(Mono.delay(wait, scheduler)).then(Mono.defer(() -> attempt(st)));
+      return control.waitWhileRunning(Mono.delay(wait, scheduler)).then(Mono.empty());
     }
 
     /**
      * Uncertain: wait (holding no slot) until {@code settleDelay} after the attempt ended, then look
-     * for the key in a listing that started no earlier. Found: adopted. Not found: try again.
-     * Listing impossible: unknown, never a blind second create.
+     * for the key in a listing that started no earlier. Found: adopted. Not found: empty, so that
+     * {@link #attempts} tries again. Listing impossible: unknown, never a blind second create.
      */
     private Mono<ItemResult> settle(ItemRun st, Verdict v) {
       if (control.isStopping()) {
@@ -285,7 +301,7 @@ public final class Engine {
               return aborted(st);
             }
             stats.retry(v.cause());
-            return attempt(st);
+            return Mono.<ItemResult>empty();
           })
           .onErrorResume(ListingImpossibleException.class, e -> Mono.just(unknown(st, e)))
           .onErrorResume(ApiKeyRejectedException.class, e -> {

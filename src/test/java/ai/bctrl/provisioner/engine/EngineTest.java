@@ -528,6 +528,22 @@ class EngineTest {
     assertThat(api.creates).isEmpty();
   }
 
+  @Test
+  void anItemRateLimitedThousandsOfTimesStillEndsOnASmallStack() throws InterruptedException {
+    // each retry used to nest the next attempt inside the last one, so a long 429 storm overflowed
+    // the stack of the thread that ran it and the item never ended
+    api.behaviour = (a, it, n) -> n <= 3_000 ? a.error(429, "0", Duration.ofMillis(1)) : a.create(it, Duration.ofMillis(1));
+    Run r = run(engine(settings().concurrency(1)), items(1));
+    AtomicReference<Throwable> crash = new AtomicReference<>();
+    Thread t = new Thread(null, () -> vts.advanceTimeBy(Duration.ofMinutes(10)), "small-stack", 512 * 1024);
+    t.setUncaughtExceptionHandler((th, e) -> crash.set(e));
+    t.start();
+    t.join();
+    assertThat(crash.get()).isNull();
+    assertThat(r.result("k0").outcome()).isEqualTo(Outcome.CREATED);
+    assertThat(r.result("k0").attempts()).isEqualTo(3_001);
+  }
+
   static <T> Function<T, T> id() {
     return Function.identity();
   }
