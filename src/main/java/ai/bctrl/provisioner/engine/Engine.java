@@ -33,6 +33,13 @@ import reactor.core.scheduler.Scheduler;
  * shared by every run and every single create on it.
  */
 public final class Engine {
+  /**
+   * Most listing calls in flight at once, over every run of the engine: listings take no create
+   * slot, but the connection pool holds only this many connections beyond the concurrency, so more
+   * would make creates queue for a connection (and time out) behind them.
+   */
+  public static final int MAX_LISTING_CALLS = 4;
+
   private final RuntimeApi api;
   private final ProvisionerConfig cfg;
   private final Scheduler scheduler;
@@ -53,8 +60,8 @@ public final class Engine {
     this.gate = new CallGate(cfg.concurrency());
     this.limiter = new TokenBucket(cfg.rate(), cfg.burst(), scheduler);
     this.backoff = new Backoff(cfg.backoffBase(), cfg.backoffCap(), random);
-    this.lister = new Lister(api, backoff, Math.max(3, cfg.maxAttempts()), cfg.maxRetryAfter(), scheduler, clock,
-        stats);
+    this.lister = new Lister(api, new CallGate(MAX_LISTING_CALLS), backoff, Math.max(3, cfg.maxAttempts()),
+        cfg.maxRetryAfter(), scheduler, clock, stats);
     this.settleListings = new SettleListings(lister::listAll, scheduler);
     this.maxPending = maxPending(cfg.concurrency());
   }

@@ -544,6 +544,19 @@ class EngineTest {
     assertThat(r.result("k0").attempts()).isEqualTo(3_001);
   }
 
+  @Test
+  void listingCallsInFlightAreBoundedSoTheyCannotCrowdCreatesOutOfThePool() {
+    // one item in each of 40 spaces: each needs its first listing, and every listing is slow
+    api.listBehaviour = (a, space, n) -> Mono.delay(Duration.ofSeconds(1), vts).map(x -> a.page(space));
+    List<Item> spread = IntStream.range(0, 40)
+        .mapToObj(i -> Item.of("k" + i, "sp" + i, new CreateRuntimeRequest(null, "k" + i, null, null, null, null)))
+        .collect(Collectors.toList());
+    Run r = run(engine(settings().concurrency(2)), spread).advance(Duration.ofMinutes(1));
+    assertThat(r.results).hasSize(40).allSatisfy(x -> assertThat(x.outcome()).isEqualTo(Outcome.CREATED));
+    assertThat(api.maxListsInFlight.get()).isEqualTo(Engine.MAX_LISTING_CALLS);
+    assertThat(api.maxInFlight.get()).isEqualTo(2);
+  }
+
   static <T> Function<T, T> id() {
     return Function.identity();
   }

@@ -44,6 +44,8 @@ final class FakeApi implements RuntimeApi {
   final Map<String, AtomicInteger> createdByKey = new ConcurrentHashMap<>();
   final AtomicInteger inFlight = new AtomicInteger();
   final AtomicInteger maxInFlight = new AtomicInteger();
+  final AtomicInteger listsInFlight = new AtomicInteger();
+  final AtomicInteger maxListsInFlight = new AtomicInteger();
   private final AtomicInteger lists = new AtomicInteger();
   volatile Behaviour behaviour = (api, item, n) -> api.create(item, Duration.ofMillis(100));
   volatile ListBehaviour listBehaviour = (api, space, n) -> Mono.just(api.page(space));
@@ -78,7 +80,14 @@ final class FakeApi implements RuntimeApi {
     return Mono.defer(() -> {
       listStartsMs.add(nowMs());
       listCursors.add(cursor);
-      return listBehaviour.answer(this, spaceId, lists.incrementAndGet());
+      maxListsInFlight.accumulateAndGet(listsInFlight.incrementAndGet(), Math::max);
+      AtomicBoolean done = new AtomicBoolean();
+      Runnable end = () -> {
+        if (done.compareAndSet(false, true)) {
+          listsInFlight.decrementAndGet();
+        }
+      };
+      return listBehaviour.answer(this, spaceId, lists.incrementAndGet()).doOnTerminate(end).doOnCancel(end);
     });
   }
 
