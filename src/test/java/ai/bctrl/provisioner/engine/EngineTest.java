@@ -557,6 +557,31 @@ class EngineTest {
     assertThat(api.maxInFlight.get()).isEqualTo(2);
   }
 
+  @Test
+  void cancellingTheRunCancelsASettleListingInFlight() {
+    api.behaviour = (a, it, n) -> a.error(500, null, Duration.ofMillis(100));
+    api.listBehaviour = (a, space, n) -> n == 1 ? Mono.just(a.page(space)) : Mono.never();
+    Run r = run(engine(settings()), items(1)).advance(SETTLE.plusSeconds(1));
+    assertThat(api.listsInFlight.get()).isEqualTo(1);
+    r.subscription.dispose();
+    assertThat(api.listsInFlight.get()).isZero();
+  }
+
+  @Test
+  void aRejectedKeyStopsTheSettleListingsOfTheRunToo() {
+    // k0's settle listing meets 503s and backs off; meanwhile k1 is answered 401: no call may follow
+    api.behaviour = (a, it, n) -> it.key().equals("k0") ? a.error(500, null, Duration.ofMillis(100))
+        : Mono.delay(SETTLE.plusSeconds(1), vts).then(a.error(401, null, Duration.ZERO));
+    api.listBehaviour = (a, space, n) -> n == 1 ? Mono.just(a.page(space))
+        : Mono.error(new ListingException("busy", new Reply(503, null, null, null, null)));
+    Run r = run(engine(settings().maxAttempts(20)), items(2)).advance(Duration.ofMinutes(5));
+    assertThat(r.error.get()).isInstanceOf(ApiKeyRejectedException.class);
+    long rejectedAt = SETTLE.plusSeconds(1).toMillis();
+    assertThat(api.listStartsMs).filteredOn(t -> t > 0).isNotEmpty()
+        .allSatisfy(t -> assertThat(t).isLessThanOrEqualTo(rejectedAt));
+    assertThat(api.listsInFlight.get()).isZero();
+  }
+
   static <T> Function<T, T> id() {
     return Function.identity();
   }
