@@ -95,7 +95,7 @@ public final class Engine {
   private final class Run {
     private final boolean listFirst;
     private final RunControl control = new RunControl(scheduler);
-    private final Map<String, Mono<Listing>> firstListings = new ConcurrentHashMap<>();
+    private final Map<String, SharedMono<Listing>> firstListings = new ConcurrentHashMap<>();
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
 
     Run(boolean listFirst) {
@@ -136,7 +136,7 @@ public final class Engine {
         return Mono.empty();
       }
       Mono<Listing> listing = firstListings.computeIfAbsent(st.item.spaceId(),
-          space -> notBefore().then(lister.listAll(space)).cache());
+          space -> new SharedMono<>(Mono.defer(this::notBefore).then(lister.listAll(space)))).get();
       return control.whileRunning(listing)
           .flatMap(l -> {
             Runtime r = l.byKey().get(st.item.key());

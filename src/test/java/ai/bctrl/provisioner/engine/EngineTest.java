@@ -582,6 +582,28 @@ class EngineTest {
     assertThat(api.listsInFlight.get()).isZero();
   }
 
+  @Test
+  void cancellingTheRunCancelsAFirstListingInFlight() {
+    api.listBehaviour = (a, space, n) -> Mono.never();
+    Run r = run(engine(settings()), items(3)).advance(Duration.ofSeconds(1));
+    assertThat(api.listsInFlight.get()).isEqualTo(1);
+    r.subscription.dispose();
+    assertThat(api.listsInFlight.get()).isZero();
+  }
+
+  @Test
+  void aRejectedKeyStopsTheFirstListingsOfOtherSpacesToo() {
+    // space sp lists at once and its create is answered 401 at 1s; sp2's first listing meets 503s
+    api.behaviour = (a, it, n) -> a.error(401, null, Duration.ofSeconds(1));
+    api.listBehaviour = (a, space, n) -> space.equals("sp") ? Mono.just(a.page(space))
+        : Mono.error(new ListingException("busy", new Reply(503, null, null, null, null)));
+    Item other = Item.of("o1", "sp2", new CreateRuntimeRequest(null, "o1", null, null, null, null));
+    Run r = run(engine(settings().maxAttempts(20)), List.of(item("k0"), other)).advance(Duration.ofMinutes(5));
+    assertThat(r.error.get()).isInstanceOf(ApiKeyRejectedException.class);
+    assertThat(api.listStartsMs).isNotEmpty().allSatisfy(t -> assertThat(t).isLessThanOrEqualTo(1_000L));
+    assertThat(api.listsInFlight.get()).isZero();
+  }
+
   static <T> Function<T, T> id() {
     return Function.identity();
   }
