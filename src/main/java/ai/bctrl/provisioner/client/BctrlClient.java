@@ -197,7 +197,15 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
       array = node;
     } else if (node != null && node.isObject()) {
       array = node.get("runtimes") != null && node.get("runtimes").isArray() ? node.get("runtimes") : node.get("data");
-      next = text(node, "nextCursor");
+      // a cursor we cannot read must not pass for "no more pages": the rest would go unseen
+      JsonNode cursor = node.get("nextCursor");
+      if (cursor != null && !cursor.isNull()) {
+        if (!cursor.isString() && !cursor.isIntegralNumber()) {
+          throw new ListingException("listing answered HTTP " + status + " with a nextCursor that is not a cursor: "
+              + cursor, new Reply(status, null, null, headerRequestId(headers), null));
+        }
+        next = cursor.asString();
+      }
     }
     if (array == null || !array.isArray()) {
       throw new ListingException("listing answered HTTP " + status + " with a body that is not a listing",

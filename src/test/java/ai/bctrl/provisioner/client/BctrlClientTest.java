@@ -165,6 +165,27 @@ class BctrlClientTest {
   }
 
   @Test
+  void aListingWhoseNextCursorIsANumberIsFollowedNotTakenForTheLastPage() {
+    // read as absent, a numeric cursor ended the listing after its first page: the keys on the
+    // pages after it were never seen, and a settle listing would have said "not there"
+    routes.put("GET", r -> r.uri().contains("cursor=")
+        ? Answer.of(200, "{\"data\":[],\"nextCursor\":null}")
+        : Answer.of(200, "{\"data\":[],\"nextCursor\":100}"));
+    ListPage first = start(Duration.ofSeconds(5)).listPage("sp", null).block(Duration.ofSeconds(10));
+    assertThat(first.nextCursor()).isEqualTo("100");
+  }
+
+  @Test
+  void aListingWhoseNextCursorIsNeitherTextNorNumberIsNotAListing() {
+    routes.put("GET", r -> Answer.of(200, "{\"data\":[],\"nextCursor\":{\"after\":\"x\"}}"));
+    Object r = start(Duration.ofSeconds(5)).listPage("sp", null).map(Object.class::cast).onErrorResume(Mono::just)
+        .block(Duration.ofSeconds(10));
+    assertThat(r).isInstanceOf(ListingException.class);
+    assertThat(((ListingException) r).getMessage())
+        .isEqualTo("listing answered HTTP 200 with a nextCursor that is not a cursor: {\"after\":\"x\"}");
+  }
+
+  @Test
   void aListingAnsweredWithAnErrorIsAListingException() {
     routes.put("GET", r -> new Answer(503, Map.of("x-request-id", "req_l"), "{\"error\":\"busy\"}", Duration.ZERO));
     Object r = start(Duration.ofSeconds(5)).listPage("sp", null).map(Object.class::cast).onErrorResume(Mono::just)
