@@ -252,7 +252,9 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
     if (c != null && c.isArray()) {
       caps = new ArrayList<>();
       for (JsonNode x : c) {
-        caps.add(x.asString());
+        if (x.isString()) { // asString() throws on an object or array: skip what is not a name
+          caps.add(x.asString());
+        }
       }
     }
     return new Runtime(text(n, "id"), text(n, "name"), text(n, "spaceId"),

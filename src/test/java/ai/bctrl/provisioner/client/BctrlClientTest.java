@@ -186,6 +186,25 @@ class BctrlClientTest {
   }
 
   @Test
+  void aRuntimeWhoseCapabilitiesHoldAnObjectStillReadsAndHidesNoOtherRuntimeOfTheListing() {
+    // Jackson 3's asString() throws on an object: one such runtime in a space made every listing
+    // of it fail (so all its items ended unknown) and turned a 201 for it into an uncertain answer
+    String odd = "{\"id\":\"rt_1\",\"status\":\"active\",\"capabilities\":[\"cdp\",{\"name\":\"x\"},[1],7],"
+        + "\"metadata\":{\"provisionerKey\":\"batch:row-1#2\"}}";
+    routes.put("GET", r -> Answer.of(200, "{\"data\":[" + odd + ",{\"id\":\"rt_2\",\"status\":\"active\","
+        + "\"metadata\":{\"provisionerKey\":\"k2\"}}],\"nextCursor\":null}"));
+    routes.put("POST", r -> Answer.of(201, odd));
+    BctrlClient c = start(Duration.ofSeconds(5));
+    ListPage page = c.listPage("sp", null).block(Duration.ofSeconds(10));
+    assertThat(page.runtimes()).extracting(ai.bctrl.provisioner.model.Runtime::provisionerKey)
+        .containsExactly("batch:row-1#2", "k2");
+    assertThat(page.runtimes().get(0).capabilities()).containsExactly("cdp");
+    Reply reply = c.create(item()).block(Duration.ofSeconds(10));
+    assertThat(reply.runtime()).isNotNull();
+    assertThat(reply.runtime().id()).isEqualTo("rt_1");
+  }
+
+  @Test
   void aListingAnsweredWithAnErrorIsAListingException() {
     routes.put("GET", r -> new Answer(503, Map.of("x-request-id", "req_l"), "{\"error\":\"busy\"}", Duration.ZERO));
     Object r = start(Duration.ofSeconds(5)).listPage("sp", null).map(Object.class::cast).onErrorResume(Mono::just)
