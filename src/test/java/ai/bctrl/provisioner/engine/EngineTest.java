@@ -604,6 +604,51 @@ class EngineTest {
     assertThat(api.listsInFlight.get()).isZero();
   }
 
+  @Test
+  void aRetrySafeFailureAfterAnUncertainAttemptKeepsTheSettleListingBetweenThem() {
+    // 1: 500 (uncertain) ends at 0.1s; the listing at 10.1s must come before attempt 2 (503, not
+    // processed), whose retry needs no listing of its own; 4: 502 again needs one at 10s after it
+    api.behaviour = (a, it, n) -> switch (n) {
+      case 1 -> a.error(500, null, Duration.ofMillis(100));
+      case 2 -> a.error(503, null, Duration.ofMillis(100));
+      case 3 -> a.error(502, null, Duration.ofMillis(100));
+      default -> a.create(it, Duration.ofMillis(100));
+    };
+    Run r = run(engine(settings()), items(1)).advance(Duration.ofMinutes(2));
+    assertThat(r.result("k0").outcome()).isEqualTo(Outcome.CREATED);
+    List<Long> creates = api.creates.stream().map(FakeApi.Call::startMs).collect(Collectors.toList());
+    assertThat(creates).hasSize(4);
+    assertThat(api.listStartsMs).hasSize(3);
+    assertThat(api.listStartsMs.get(1)).isGreaterThanOrEqualTo(100 + SETTLE.toMillis()).isLessThanOrEqualTo(creates.get(1));
+    assertThat(api.listStartsMs.get(2)).isGreaterThanOrEqualTo(creates.get(2) + 100 + SETTLE.toMillis())
+        .isLessThanOrEqualTo(creates.get(3));
+  }
+
+  @Test
+  void aStopWhileAnItemWaitsToSettleAbortsItWithoutAnotherCreate() {
+    api.behaviour = (a, it, n) -> a.error(504, null, Duration.ofMillis(100));
+    Sinks.Many<Duration> stop = Sinks.many().multicast().onBackpressureBuffer();
+    Run r = run(engine(settings()), Flux.fromIterable(items(1)), stop.asFlux());
+    r.advance(Duration.ofSeconds(5));
+    stop.tryEmitNext(Duration.ofSeconds(30));
+    r.advance(Duration.ofMinutes(1));
+    assertThat(r.completed).isTrue();
+    assertThat(r.result("k0").outcome()).isEqualTo(Outcome.ABORTED);
+    assertThat(api.creates).hasSize(1);
+    assertThat(api.listStartsMs).containsExactly(0L);
+  }
+
+  @Test
+  void attemptsRunningOutWhileSettlingStillLetTheListingAdoptTheRuntime() {
+    api.behaviour = (a, it, n) -> Mono.delay(Duration.ofMillis(100), vts).map(x -> {
+      vts.schedule(() -> a.createNow(it, RuntimeStatus.ACTIVE), 5, TimeUnit.SECONDS);
+      return new Reply(500, null, null, null, null);
+    });
+    Run r = run(engine(settings().maxAttempts(1)), items(1)).advance(Duration.ofMinutes(1));
+    assertThat(r.result("k0").outcome()).isEqualTo(Outcome.ADOPTED);
+    assertThat(api.creates).hasSize(1);
+  }
+
   static <T> Function<T, T> id() {
     return Function.identity();
   }
