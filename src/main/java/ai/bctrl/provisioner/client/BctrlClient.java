@@ -28,6 +28,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.PrematureCloseException;
@@ -157,10 +158,22 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
     });
   }
 
-  /** Releases the connection pool. */
+  /**
+   * Releases the connection pool: waits (up to 5 s) for it to close, except on a thread where
+   * Reactor forbids blocking (a Netty or parallel thread), where it starts the release and returns.
+   */
   @Override
   public void close() {
-    pool.disposeLater().block(Duration.ofSeconds(5));
+    if (Schedulers.isInNonBlockingThread()) {
+      pool.disposeLater().subscribe(null, e -> { });
+    } else {
+      pool.disposeLater().block(Duration.ofSeconds(5));
+    }
+  }
+
+  /** Whether {@link #close()} has released the pool. */
+  boolean isClosed() {
+    return pool.isDisposed();
   }
 
   Reply toReply(int status, HttpHeaders headers, byte[] body) {

@@ -240,6 +240,18 @@ class BctrlClientTest {
   }
 
   @Test
+  void closingOnANonBlockingThreadStillReleasesThePool() {
+    // close() blocked on the pool's disposal, which Reactor refuses on its non-blocking threads
+    // (say a library user closing in doFinally): it threw and the pool was never released
+    routes.put("GET", r -> Answer.of(200, "{\"data\":[],\"nextCursor\":null}"));
+    BctrlClient c = start(Duration.ofSeconds(5));
+    c.listPage("sp", null).block(Duration.ofSeconds(10)); // the pool now holds a connection
+    assertThat(c.isClosed()).isFalse();
+    Mono.fromRunnable(c::close).subscribeOn(Schedulers.parallel()).block(Duration.ofSeconds(10));
+    assertThat(c.isClosed()).isTrue();
+  }
+
+  @Test
   void theDefaultUserAgentNamesTheVersionOrDev() {
     assertThat(BctrlClient.defaultUserAgent()).matches("provisioner/(dev|[0-9].*)");
   }
