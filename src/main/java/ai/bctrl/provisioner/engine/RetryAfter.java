@@ -15,6 +15,11 @@ import java.util.Optional;
  * three forms (IMF-fixdate, and the obsolete rfc850-date and asctime-date).
  */
 public final class RetryAfter {
+  /** RFC 9110 says a recipient must accept all three forms of HTTP date (two obsolete). */
+  private static final DateTimeFormatter RFC_850 =
+      DateTimeFormatter.ofPattern("EEEE, dd-MMM-yy HH:mm:ss zzz", Locale.US);
+  private static final DateTimeFormatter ASCTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US);
+
   private RetryAfter() {}
 
   /**
@@ -40,10 +45,6 @@ public final class RetryAfter {
     Duration d = Duration.between(now, at);
     return Optional.of(d.isNegative() ? Duration.ZERO : d);
   }
-
-  /** RFC 9110 says a recipient must accept all three forms of HTTP date (two obsolete). */
-  private static final DateTimeFormatter RFC_850 = DateTimeFormatter.ofPattern("EEEE, dd-MMM-yy HH:mm:ss zzz", Locale.US);
-  private static final DateTimeFormatter ASCTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US);
 
   private static Instant date(String h) {
     try {

@@ -532,7 +532,8 @@ class EngineTest {
   void anItemRateLimitedThousandsOfTimesStillEndsOnASmallStack() throws InterruptedException {
     // each retry used to nest the next attempt inside the last one, so a long 429 storm overflowed
     // the stack of the thread that ran it and the item never ended
-    api.behaviour = (a, it, n) -> n <= 3_000 ? a.error(429, "0", Duration.ofMillis(1)) : a.create(it, Duration.ofMillis(1));
+    api.behaviour = (a, it, n) -> n <= 3_000
+        ? a.error(429, "0", Duration.ofMillis(1)) : a.create(it, Duration.ofMillis(1));
     Run r = run(engine(settings().concurrency(1)), items(1));
     AtomicReference<Throwable> crash = new AtomicReference<>();
     Thread t = new Thread(null, () -> vts.advanceTimeBy(Duration.ofMinutes(10)), "small-stack", 512 * 1024);
@@ -619,7 +620,8 @@ class EngineTest {
     List<Long> creates = api.creates.stream().map(FakeApi.Call::startMs).collect(Collectors.toList());
     assertThat(creates).hasSize(4);
     assertThat(api.listStartsMs).hasSize(3);
-    assertThat(api.listStartsMs.get(1)).isGreaterThanOrEqualTo(100 + SETTLE.toMillis()).isLessThanOrEqualTo(creates.get(1));
+    assertThat(api.listStartsMs.get(1)).isGreaterThanOrEqualTo(100 + SETTLE.toMillis())
+        .isLessThanOrEqualTo(creates.get(1));
     assertThat(api.listStartsMs.get(2)).isGreaterThanOrEqualTo(creates.get(2) + 100 + SETTLE.toMillis())
         .isLessThanOrEqualTo(creates.get(3));
   }
