@@ -38,7 +38,7 @@ public final class Provisioner implements AutoCloseable {
 
   private Provisioner(ProvisionerConfig config, Random random) {
     this.config = config;
-    this.client = BctrlClient.create(config.baseUrl(), config.apiKey(), config.concurrency() + 4,
+    this.client = BctrlClient.create(config.baseUrl(), config.apiKey(), config.concurrency() + Engine.MAX_LISTING_CALLS,
         config.requestTimeout(), config.connectTimeout(), config.userAgent(), config.scheduler());
     this.engine = new Engine(client, config, random);
   }

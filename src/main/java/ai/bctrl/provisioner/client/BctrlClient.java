@@ -28,6 +28,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.PrematureCloseException;
@@ -157,10 +158,22 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
     });
   }
 
-  /** Releases the connection pool. */
+  /**
+   * Releases the connection pool: waits (up to 5 s) for it to close, except on a thread where
+   * Reactor forbids blocking (a Netty or parallel thread), where it starts the release and returns.
+   */
   @Override
   public void close() {
-    pool.disposeLater().block(Duration.ofSeconds(5));
+    if (Schedulers.isInNonBlockingThread()) {
+      pool.disposeLater().subscribe(null, e -> { });
+    } else {
+      pool.disposeLater().block(Duration.ofSeconds(5));
+    }
+  }
+
+  /** Whether {@link #close()} has released the pool. */
+  boolean isClosed() {
+    return pool.isDisposed();
   }
 
   Reply toReply(int status, HttpHeaders headers, byte[] body) {
@@ -197,7 +210,15 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
       array = node;
     } else if (node != null && node.isObject()) {
       array = node.get("runtimes") != null && node.get("runtimes").isArray() ? node.get("runtimes") : node.get("data");
-      next = text(node, "nextCursor");
+      // a cursor we cannot read must not pass for "no more pages": the rest would go unseen
+      JsonNode cursor = node.get("nextCursor");
+      if (cursor != null && !cursor.isNull()) {
+        if (!cursor.isString() && !cursor.isIntegralNumber()) {
+          throw new ListingException("listing answered HTTP " + status + " with a nextCursor that is not a cursor: "
+              + cursor, new Reply(status, null, null, headerRequestId(headers), null));
+        }
+        next = cursor.asString();
+      }
     }
     if (array == null || !array.isArray()) {
       throw new ListingException("listing answered HTTP " + status + " with a body that is not a listing",
@@ -244,7 +265,9 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
     if (c != null && c.isArray()) {
       caps = new ArrayList<>();
       for (JsonNode x : c) {
-        caps.add(x.asString());
+        if (x.isString()) { // asString() throws on an object or array: skip what is not a name
+          caps.add(x.asString());
+        }
       }
     }
     return new Runtime(text(n, "id"), text(n, "name"), text(n, "spaceId"),

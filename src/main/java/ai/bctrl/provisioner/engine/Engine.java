@@ -33,6 +33,13 @@ import reactor.core.scheduler.Scheduler;
  * shared by every run and every single create on it.
  */
 public final class Engine {
+  /**
+   * Most listing calls in flight at once, over every run of the engine: listings take no create
+   * slot, but the connection pool holds only this many connections beyond the concurrency, so more
+   * would make creates queue for a connection (and time out) behind them.
+   */
+  public static final int MAX_LISTING_CALLS = 4;
+
   private final RuntimeApi api;
   private final ProvisionerConfig cfg;
   private final Scheduler scheduler;
@@ -53,8 +60,8 @@ public final class Engine {
     this.gate = new CallGate(cfg.concurrency());
     this.limiter = new TokenBucket(cfg.rate(), cfg.burst(), scheduler);
     this.backoff = new Backoff(cfg.backoffBase(), cfg.backoffCap(), random);
-    this.lister = new Lister(api, backoff, Math.max(3, cfg.maxAttempts()), cfg.maxRetryAfter(), scheduler, clock,
-        stats);
+    this.lister = new Lister(api, new CallGate(MAX_LISTING_CALLS), backoff, Math.max(3, cfg.maxAttempts()),
+        cfg.maxRetryAfter(), scheduler, clock, stats);
     this.settleListings = new SettleListings(lister::listAll, scheduler);
     this.maxPending = maxPending(cfg.concurrency());
   }
@@ -88,7 +95,7 @@ public final class Engine {
   private final class Run {
     private final boolean listFirst;
     private final RunControl control = new RunControl(scheduler);
-    private final Map<String, Mono<Listing>> firstListings = new ConcurrentHashMap<>();
+    private final Map<String, SharedMono<Listing>> firstListings = new ConcurrentHashMap<>();
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
 
     Run(boolean listFirst) {
@@ -116,7 +123,7 @@ public final class Engine {
     Mono<ItemResult> item(Item item) {
       ItemRun st = new ItemRun(item);
       return firstListing(st)
-          .switchIfEmpty(Mono.defer(() -> attempt(st)))
+          .switchIfEmpty(Mono.defer(() -> attempts(st)))
           .onErrorResume(RunControl.Stopped.class, e -> aborted(st))
           .takeUntilOther(control.abortNow())
           .switchIfEmpty(Mono.defer(() -> aborted(st)))
@@ -129,7 +136,7 @@ public final class Engine {
         return Mono.empty();
       }
       Mono<Listing> listing = firstListings.computeIfAbsent(st.item.spaceId(),
-          space -> notBefore().then(lister.listAll(space)).cache());
+          space -> new SharedMono<>(Mono.defer(this::notBefore).then(lister.listAll(space)))).get();
       return control.whileRunning(listing)
           .flatMap(l -> {
             Runtime r = l.byKey().get(st.item.key());
@@ -151,7 +158,20 @@ public final class Engine {
       return wait.isNegative() || wait.isZero() ? Mono.empty() : Mono.delay(wait, scheduler).then();
     }
 
-    /** One attempt: a slot, then a start from the limiter, then the call; then decide. */
+    /**
+     * Attempt after attempt until one decides the item. A loop, not recursion: an attempt that
+     * calls for another (after its backoff, or after a settle listing that did not find the key)
+     * completes empty and the loop goes round, so no number of retries deepens the stack or the
+     * chain of operators.
+     */
+    private Mono<ItemResult> attempts(ItemRun st) {
+      return Mono.defer(() -> attempt(st)).repeat().next();
+    }
+
+    /**
+     * One attempt: a slot, then a start from the limiter, then the call; then decide. Empty when
+     * another attempt is to follow.
+     */
     private Mono<ItemResult> attempt(ItemRun st) {
       return control.whileRunning(gate.acquire())
           .flatMap(permit -> control.waitWhileRunning(limiter.acquire())
@@ -237,7 +257,10 @@ public final class Engine {
       }
     }
 
-    /** Not processed: back off (at least its Retry-After; a 429 pauses every start) and try again. */
+    /**
+     * Not processed: back off (at least its Retry-After; a 429 pauses every start), then empty so
+     * that {@link #attempts} tries again.
+     */
     private Mono<ItemResult> retry(ItemRun st, Verdict v) {
       if (control.isStopping()) {
         return aborted(st);
@@ -256,13 +279,13 @@ public final class Engine {
         wait = backoff.delay(st.counted, v.retryAfter());
       }
       stats.retry(v.cause());
-      return control.waitWhileRunning(Mono.delay(wait, scheduler)).then(Mono.defer(() -> attempt(st)));
+      return control.waitWhileRunning(Mono.delay(wait, scheduler)).then(Mono.empty());
     }
 
     /**
      * Uncertain: wait (holding no slot) until {@code settleDelay} after the attempt ended, then look
-     * for the key in a listing that started no earlier. Found: adopted. Not found: try again.
-     * Listing impossible: unknown, never a blind second create.
+     * for the key in a listing that started no earlier. Found: adopted. Not found: empty, so that
+     * {@link #attempts} tries again. Listing impossible: unknown, never a blind second create.
      */
     private Mono<ItemResult> settle(ItemRun st, Verdict v) {
       if (control.isStopping()) {
@@ -285,7 +308,7 @@ public final class Engine {
               return aborted(st);
             }
             stats.retry(v.cause());
-            return attempt(st);
+            return Mono.<ItemResult>empty();
           })
           .onErrorResume(ListingImpossibleException.class, e -> Mono.just(unknown(st, e)))
           .onErrorResume(ApiKeyRejectedException.class, e -> {

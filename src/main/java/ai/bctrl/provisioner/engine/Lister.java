@@ -10,13 +10,16 @@ import ai.bctrl.provisioner.model.Runtime;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * Lists a whole space, following {@code nextCursor}, retrying each page with backoff. Errors with
+ * Lists a whole space, following {@code nextCursor}, retrying each page with backoff; each page
+ * call holds a slot of the listing gate while it is in flight. Errors with
  * {@link ListingImpossibleException} when a page cannot be had after {@code maxTries}, or at once
  * for a 4xx that repeating will not fix; with {@link ApiKeyRejectedException} for 401/403.
  */
@@ -24,6 +27,7 @@ final class Lister {
   static final int MAX_PAGES = 100_000;
 
   private final RuntimeApi api;
+  private final CallGate gate;
   private final Backoff backoff;
   private final int maxTries;
   private final Duration maxRetryAfter;
@@ -31,9 +35,10 @@ final class Lister {
   private final Clock clock;
   private final StatsRecorder stats;
 
-  Lister(RuntimeApi api, Backoff backoff, int maxTries, Duration maxRetryAfter, Scheduler scheduler, Clock clock,
-      StatsRecorder stats) {
+  Lister(RuntimeApi api, CallGate gate, Backoff backoff, int maxTries, Duration maxRetryAfter, Scheduler scheduler,
+      Clock clock, StatsRecorder stats) {
     this.api = api;
+    this.gate = gate;
     this.backoff = backoff;
     this.maxTries = maxTries;
     this.maxRetryAfter = maxRetryAfter;
@@ -47,12 +52,19 @@ final class Lister {
     return Mono.defer(() -> {
       long started = scheduler.now(TimeUnit.NANOSECONDS);
       Map<String, Runtime> byKey = new HashMap<>();
+      // a cursor answered twice means the server goes round (or ignores ?cursor=): the pages it
+      // would never show may hold the key, so such a listing is impossible, never complete
+      Set<String> cursors = new HashSet<>();
       // expand, not recursion: a space of many pages must not nest one operator per page
       return page(spaceId, null, 1).map(p -> new Fetched(null, p, 1))
           .expand(f -> {
             String next = f.page().nextCursor();
-            if (next == null || next.equals(f.cursor())) {
+            if (next == null) {
               return Mono.empty();
+            }
+            if (!cursors.add(next)) {
+              return Mono.error(new ListingImpossibleException("listing space " + spaceId + " answered the cursor "
+                  + next + " a second time, so it cannot be read to its end"));
             }
             if (f.pageNo() >= MAX_PAGES) {
               return Mono.error(new ListingImpossibleException(
@@ -75,10 +87,11 @@ final class Lister {
   private record Fetched(String cursor, ListPage page, int pageNo) {}
 
   private Mono<ListPage> page(String spaceId, String cursor, int tryNo) {
-    return Mono.defer(() -> {
+    // the gate is held for the call only, not for the backoff after it
+    return gate.acquire().flatMap(permit -> Mono.defer(() -> {
       stats.listingCall();
       return api.listPage(spaceId, cursor);
-    }).onErrorResume(e -> {
+    }).doFinally(s -> permit.release())).onErrorResume(e -> {
       Duration retryAfter = null;
       String what;
       if (e instanceof ListingException le) {

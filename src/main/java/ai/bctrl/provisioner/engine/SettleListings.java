@@ -3,10 +3,14 @@ package ai.bctrl.provisioner.engine;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.SignalType;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -14,13 +18,18 @@ import reactor.core.scheduler.Scheduler;
  * whose entry carries the instant its listing started. An item whose settle time is {@code due}
  * uses the entry only if that listing started at or after {@code due}; otherwise it starts a new
  * listing, which replaces the entry (items already waiting on the old one keep it). A failed
- * listing is never reused by an item that comes later.
+ * listing is never reused by an item that comes later. A listing in progress counts the items
+ * waiting for it: when the last of them gives up (its run stopped or was cancelled), the listing
+ * is cancelled too, so no listing call outlives every run that wanted it.
  */
 public final class SettleListings {
 
-  /** A listing in progress or done, with its start instant. */
+  /** A listing in progress or done, with its start instant and the items waiting for it. */
   static final class Pending extends CompletableFuture<Done> {
     final long startedNanos;
+    /** Items waiting; 0 once the last gave up before it ended (then it is cancelled, never revived). */
+    final AtomicInteger waiters = new AtomicInteger(1);
+    volatile Disposable listing;
 
     Pending(long startedNanos) {
       this.startedNanos = startedNanos;
@@ -28,6 +37,33 @@ public final class SettleListings {
 
     boolean failed() {
       return isDone() && join().failure() != null;
+    }
+
+    /** Joins a listing: a finished good one, or one in progress that still has items waiting. */
+    boolean tryJoin(long dueNanos) {
+      if (startedNanos < dueNanos) {
+        return false;
+      }
+      if (isDone()) {
+        return !failed();
+      }
+      for (int w = waiters.get(); w > 0; w = waiters.get()) {
+        if (waiters.compareAndSet(w, w + 1)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** An item gave up waiting; the last one cancels the listing. */
+    void leave() {
+      if (waiters.decrementAndGet() == 0 && !isDone()) {
+        complete(new Done(null, new CancellationException("every item waiting for this listing gave up")));
+        Disposable d = listing;
+        if (d != null) {
+          d.dispose();
+        }
+      }
     }
   }
 
@@ -54,23 +90,31 @@ public final class SettleListings {
   /**
    * A listing of {@code spaceId} that started at or after {@code dueNanos} (scheduler clock): a
    * shared one if there is, else a new one started now. Subscribe only once {@code dueNanos} has
-   * passed. Cancelling does not cancel a shared listing.
+   * passed. Cancelling gives up this item's place; the listing goes on while other items wait.
    */
   public Mono<Listing> startedNoEarlierThan(String spaceId, long dueNanos) {
     return Mono.defer(() -> {
       Pending[] mine = new Pending[1];
-      CompletableFuture<Done> f = cache.asMap().compute(spaceId, (k, old) -> {
-        if (old instanceof Pending p && p.startedNanos >= dueNanos && !p.failed()) {
-          return p;
+      Pending p = (Pending) cache.asMap().compute(spaceId, (k, old) -> {
+        if (old instanceof Pending o && o.tryJoin(dueNanos)) {
+          return o;
         }
         mine[0] = new Pending(scheduler.now(TimeUnit.NANOSECONDS));
         return mine[0];
       });
       if (mine[0] != null) {
-        Pending p = mine[0];
-        lister.apply(spaceId).subscribe(l -> p.complete(new Done(l, null)), e -> p.complete(new Done(null, e)));
+        p.listing = lister.apply(spaceId).subscribe(l -> p.complete(new Done(l, null)),
+            e -> p.complete(new Done(null, e)));
+        if (p.isDone()) {
+          p.listing = null;
+        }
       }
-      return Mono.fromFuture(f, true)
+      return Mono.fromFuture(p, true)
+          .doFinally(signal -> {               // after the cancel went upstream: nothing emits
+            if (signal == SignalType.CANCEL) {
+              p.leave();
+            }
+          })
           .flatMap(d -> d.failure() == null ? Mono.just(d.listing()) : Mono.error(d.failure()));
     });
   }

@@ -12,7 +12,16 @@ import reactor.core.scheduler.Scheduler;
  * holds). Every attempt of every item passes through {@link #acquire()}.
  */
 public final class TokenBucket {
+  /**
+   * Bounds keeping the arithmetic inside a long (times are nanos since the bucket was made): an
+   * interval of more than ~3 years counts as ~3 years, a burst refilling over more than ~12 years
+   * as one refilling in ~12; no run lasts that long, and overflow would wrap into "no limit".
+   */
+  private static final long MAX_INTERVAL = 100_000_000_000_000_000L;
+  private static final long MAX_TOLERANCE = 4 * MAX_INTERVAL;
+
   private final Scheduler scheduler;
+  private final long origin;
   private final long interval; // nanos between tokens; 0 = unlimited
   private final long tolerance; // (burst - 1) * interval
   private long tat; // theoretical arrival time of the next conforming start
@@ -23,13 +32,14 @@ public final class TokenBucket {
       throw new IllegalArgumentException("rate must be >= 0 and burst >= 1 but were " + rate + ", " + burst);
     }
     this.scheduler = scheduler;
-    this.interval = rate == 0 ? 0 : (long) Math.ceil(1e9 / rate);
-    this.tolerance = (burst - 1) * interval;
+    this.origin = scheduler.now(TimeUnit.NANOSECONDS);
+    this.interval = rate == 0 ? 0 : (long) Math.min(Math.ceil(1e9 / rate), MAX_INTERVAL);
+    this.tolerance = (long) Math.min((burst - 1.0) * interval, MAX_TOLERANCE);
     this.tat = now();
   }
 
   private long now() {
-    return scheduler.now(TimeUnit.NANOSECONDS);
+    return scheduler.now(TimeUnit.NANOSECONDS) - origin;
   }
 
   /**
@@ -58,7 +68,7 @@ public final class TokenBucket {
 
   /** No start happens before {@code duration} from now (a longer pause already set stays). */
   public synchronized void pause(Duration duration) {
-    long until = now() + duration.toNanos();
+    long until = now() + (duration.compareTo(Duration.ofNanos(MAX_TOLERANCE)) > 0 ? MAX_TOLERANCE : duration.toNanos());
     pausedUntil = Math.max(pausedUntil, until);
   }
 

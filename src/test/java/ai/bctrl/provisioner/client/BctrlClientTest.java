@@ -165,6 +165,46 @@ class BctrlClientTest {
   }
 
   @Test
+  void aListingWhoseNextCursorIsANumberIsFollowedNotTakenForTheLastPage() {
+    // read as absent, a numeric cursor ended the listing after its first page: the keys on the
+    // pages after it were never seen, and a settle listing would have said "not there"
+    routes.put("GET", r -> r.uri().contains("cursor=")
+        ? Answer.of(200, "{\"data\":[],\"nextCursor\":null}")
+        : Answer.of(200, "{\"data\":[],\"nextCursor\":100}"));
+    ListPage first = start(Duration.ofSeconds(5)).listPage("sp", null).block(Duration.ofSeconds(10));
+    assertThat(first.nextCursor()).isEqualTo("100");
+  }
+
+  @Test
+  void aListingWhoseNextCursorIsNeitherTextNorNumberIsNotAListing() {
+    routes.put("GET", r -> Answer.of(200, "{\"data\":[],\"nextCursor\":{\"after\":\"x\"}}"));
+    Object r = start(Duration.ofSeconds(5)).listPage("sp", null).map(Object.class::cast).onErrorResume(Mono::just)
+        .block(Duration.ofSeconds(10));
+    assertThat(r).isInstanceOf(ListingException.class);
+    assertThat(((ListingException) r).getMessage())
+        .isEqualTo("listing answered HTTP 200 with a nextCursor that is not a cursor: {\"after\":\"x\"}");
+  }
+
+  @Test
+  void aRuntimeWhoseCapabilitiesHoldAnObjectStillReadsAndHidesNoOtherRuntimeOfTheListing() {
+    // Jackson 3's asString() throws on an object: one such runtime in a space made every listing
+    // of it fail (so all its items ended unknown) and turned a 201 for it into an uncertain answer
+    String odd = "{\"id\":\"rt_1\",\"status\":\"active\",\"capabilities\":[\"cdp\",{\"name\":\"x\"},[1],7],"
+        + "\"metadata\":{\"provisionerKey\":\"batch:row-1#2\"}}";
+    routes.put("GET", r -> Answer.of(200, "{\"data\":[" + odd + ",{\"id\":\"rt_2\",\"status\":\"active\","
+        + "\"metadata\":{\"provisionerKey\":\"k2\"}}],\"nextCursor\":null}"));
+    routes.put("POST", r -> Answer.of(201, odd));
+    BctrlClient c = start(Duration.ofSeconds(5));
+    ListPage page = c.listPage("sp", null).block(Duration.ofSeconds(10));
+    assertThat(page.runtimes()).extracting(ai.bctrl.provisioner.model.Runtime::provisionerKey)
+        .containsExactly("batch:row-1#2", "k2");
+    assertThat(page.runtimes().get(0).capabilities()).containsExactly("cdp");
+    Reply reply = c.create(item()).block(Duration.ofSeconds(10));
+    assertThat(reply.runtime()).isNotNull();
+    assertThat(reply.runtime().id()).isEqualTo("rt_1");
+  }
+
+  @Test
   void aListingAnsweredWithAnErrorIsAListingException() {
     routes.put("GET", r -> new Answer(503, Map.of("x-request-id", "req_l"), "{\"error\":\"busy\"}", Duration.ZERO));
     Object r = start(Duration.ofSeconds(5)).listPage("sp", null).map(Object.class::cast).onErrorResume(Mono::just)
@@ -197,6 +237,18 @@ class BctrlClientTest {
     assertThat(te.requestWritten()).isFalse();
     assertThat(te.getMessage()).startsWith("TLS failed: ");
     assertThat(seen).isEmpty();
+  }
+
+  @Test
+  void closingOnANonBlockingThreadStillReleasesThePool() {
+    // close() blocked on the pool's disposal, which Reactor refuses on its non-blocking threads
+    // (say a library user closing in doFinally): it threw and the pool was never released
+    routes.put("GET", r -> Answer.of(200, "{\"data\":[],\"nextCursor\":null}"));
+    BctrlClient c = start(Duration.ofSeconds(5));
+    c.listPage("sp", null).block(Duration.ofSeconds(10)); // the pool now holds a connection
+    assertThat(c.isClosed()).isFalse();
+    Mono.fromRunnable(c::close).subscribeOn(Schedulers.parallel()).block(Duration.ofSeconds(10));
+    assertThat(c.isClosed()).isTrue();
   }
 
   @Test

@@ -97,7 +97,10 @@ class EngineRandomFaultsTest {
         .maxConsecutiveFailures(1_000_000);
     Engine engine = new Engine(api, b.config(), new Random(seed));
     int n = 50 + rnd.nextInt(100);
-    List<Item> items = EngineTest.items(n);
+    int spaces = 1 + rnd.nextInt(4);
+    List<Item> items = java.util.stream.IntStream.range(0, n).mapToObj(i -> Item.of("k" + i, "sp" + (i % spaces),
+        new ai.bctrl.provisioner.model.CreateRuntimeRequest(null, "k" + i, null, null, null, null)))
+        .collect(Collectors.toList());
     List<ItemResult> results = Collections.synchronizedList(new ArrayList<>());
     AtomicReference<Throwable> error = new AtomicReference<>();
     engine.provision(Flux.fromIterable(items), Flux.never(), true).subscribe(results::add, error::set);
@@ -108,6 +111,8 @@ class EngineRandomFaultsTest {
     Map<String, Long> perKey = results.stream().collect(Collectors.groupingBy(ItemResult::key, Collectors.counting()));
     assertThat(perKey).as(why).hasSize(n).allSatisfy((k, c) -> assertThat(c).as(why).isEqualTo(1));
     assertThat(api.duplicates()).as(why + ": keys created twice").isZero();
+    assertThat(api.listsInFlight.get()).as(why + ": listing calls left running").isZero();
+    assertThat(api.maxListsInFlight.get()).as(why).isLessThanOrEqualTo(Engine.MAX_LISTING_CALLS);
     for (ItemResult r : results) {
       assertThat(r.outcome()).as(why).isIn(Outcome.CREATED, Outcome.ADOPTED, Outcome.UNHEALTHY, Outcome.FAILED,
           Outcome.UNKNOWN);

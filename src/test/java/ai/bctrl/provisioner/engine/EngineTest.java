@@ -496,6 +496,161 @@ class EngineTest {
     assertThat(r.results).hasSize(3).allSatisfy(x -> assertThat(x.outcome()).isEqualTo(Outcome.CREATED));
   }
 
+  @Test
+  void aSettleListingWhoseServerRepeatsTheCursorIsImpossibleRatherThanCompleteSoNothingIsCreatedTwice() {
+    // the 500 created the runtime; later listings repeat their cursor forever (a server ignoring
+    // ?cursor=), so the page holding the runtime is never seen: that listing must not say "absent"
+    api.behaviour = (a, it, n) -> Mono.delay(Duration.ofMillis(100), vts).map(x -> {
+      a.createNow(it, RuntimeStatus.ACTIVE);
+      return new Reply(500, null, null, "req_x", null);
+    });
+    api.listBehaviour = (a, space, n) -> Mono.just(new ai.bctrl.provisioner.client.ListPage(List.of(),
+        n == 1 ? null : "c1"));
+    Run r = run(engine(settings()), items(1)).advance(Duration.ofMinutes(5));
+    ItemResult x = r.result("k0");
+    assertThat(x.outcome()).isEqualTo(Outcome.UNKNOWN);
+    assertThat(x.error()).isEqualTo("listing space sp answered the cursor c1 a second time, so it cannot be read"
+        + " to its end; last attempt: HTTP 500 (requestId req_x)");
+    assertThat(api.creates).hasSize(1);
+    assertThat(api.duplicates()).isZero();
+    assertThat(api.listCursors).containsExactly(null, null, "c1");
+  }
+
+  @Test
+  void aListingWhoseCursorsGoRoundInACircleIsImpossibleAfterOneLap() {
+    api.listBehaviour = (a, space, n) -> Mono.just(new ai.bctrl.provisioner.client.ListPage(List.of(),
+        n % 2 == 1 ? "a" : "b"));
+    Run r = run(engine(settings()), items(1)).advance(Duration.ofMinutes(5));
+    assertThat(r.result("k0").outcome()).isEqualTo(Outcome.UNKNOWN);
+    assertThat(r.result("k0").error())
+        .isEqualTo("listing space sp answered the cursor a a second time, so it cannot be read to its end");
+    assertThat(api.listCursors).containsExactly(null, "a", "b");
+    assertThat(api.creates).isEmpty();
+  }
+
+  @Test
+  void anItemRateLimitedThousandsOfTimesStillEndsOnASmallStack() throws InterruptedException {
+    // each retry used to nest the next attempt inside the last one, so a long 429 storm overflowed
+    // the stack of the thread that ran it and the item never ended
+    api.behaviour = (a, it, n) -> n <= 3_000
+        ? a.error(429, "0", Duration.ofMillis(1)) : a.create(it, Duration.ofMillis(1));
+    Run r = run(engine(settings().concurrency(1)), items(1));
+    AtomicReference<Throwable> crash = new AtomicReference<>();
+    Thread t = new Thread(null, () -> vts.advanceTimeBy(Duration.ofMinutes(10)), "small-stack", 512 * 1024);
+    t.setUncaughtExceptionHandler((th, e) -> crash.set(e));
+    t.start();
+    t.join();
+    assertThat(crash.get()).isNull();
+    assertThat(r.result("k0").outcome()).isEqualTo(Outcome.CREATED);
+    assertThat(r.result("k0").attempts()).isEqualTo(3_001);
+  }
+
+  @Test
+  void listingCallsInFlightAreBoundedSoTheyCannotCrowdCreatesOutOfThePool() {
+    // one item in each of 40 spaces: each needs its first listing, and every listing is slow
+    api.listBehaviour = (a, space, n) -> Mono.delay(Duration.ofSeconds(1), vts).map(x -> a.page(space));
+    List<Item> spread = IntStream.range(0, 40)
+        .mapToObj(i -> Item.of("k" + i, "sp" + i, new CreateRuntimeRequest(null, "k" + i, null, null, null, null)))
+        .collect(Collectors.toList());
+    Run r = run(engine(settings().concurrency(2)), spread).advance(Duration.ofMinutes(1));
+    assertThat(r.results).hasSize(40).allSatisfy(x -> assertThat(x.outcome()).isEqualTo(Outcome.CREATED));
+    assertThat(api.maxListsInFlight.get()).isEqualTo(Engine.MAX_LISTING_CALLS);
+    assertThat(api.maxInFlight.get()).isEqualTo(2);
+  }
+
+  @Test
+  void cancellingTheRunCancelsASettleListingInFlight() {
+    api.behaviour = (a, it, n) -> a.error(500, null, Duration.ofMillis(100));
+    api.listBehaviour = (a, space, n) -> n == 1 ? Mono.just(a.page(space)) : Mono.never();
+    Run r = run(engine(settings()), items(1)).advance(SETTLE.plusSeconds(1));
+    assertThat(api.listsInFlight.get()).isEqualTo(1);
+    r.subscription.dispose();
+    assertThat(api.listsInFlight.get()).isZero();
+  }
+
+  @Test
+  void aRejectedKeyStopsTheSettleListingsOfTheRunToo() {
+    // k0's settle listing meets 503s and backs off; meanwhile k1 is answered 401: no call may follow
+    api.behaviour = (a, it, n) -> it.key().equals("k0") ? a.error(500, null, Duration.ofMillis(100))
+        : Mono.delay(SETTLE.plusSeconds(1), vts).then(a.error(401, null, Duration.ZERO));
+    api.listBehaviour = (a, space, n) -> n == 1 ? Mono.just(a.page(space))
+        : Mono.error(new ListingException("busy", new Reply(503, null, null, null, null)));
+    Run r = run(engine(settings().maxAttempts(20)), items(2)).advance(Duration.ofMinutes(5));
+    assertThat(r.error.get()).isInstanceOf(ApiKeyRejectedException.class);
+    long rejectedAt = SETTLE.plusSeconds(1).toMillis();
+    assertThat(api.listStartsMs).filteredOn(t -> t > 0).isNotEmpty()
+        .allSatisfy(t -> assertThat(t).isLessThanOrEqualTo(rejectedAt));
+    assertThat(api.listsInFlight.get()).isZero();
+  }
+
+  @Test
+  void cancellingTheRunCancelsAFirstListingInFlight() {
+    api.listBehaviour = (a, space, n) -> Mono.never();
+    Run r = run(engine(settings()), items(3)).advance(Duration.ofSeconds(1));
+    assertThat(api.listsInFlight.get()).isEqualTo(1);
+    r.subscription.dispose();
+    assertThat(api.listsInFlight.get()).isZero();
+  }
+
+  @Test
+  void aRejectedKeyStopsTheFirstListingsOfOtherSpacesToo() {
+    // space sp lists at once and its create is answered 401 at 1s; sp2's first listing meets 503s
+    api.behaviour = (a, it, n) -> a.error(401, null, Duration.ofSeconds(1));
+    api.listBehaviour = (a, space, n) -> space.equals("sp") ? Mono.just(a.page(space))
+        : Mono.error(new ListingException("busy", new Reply(503, null, null, null, null)));
+    Item other = Item.of("o1", "sp2", new CreateRuntimeRequest(null, "o1", null, null, null, null));
+    Run r = run(engine(settings().maxAttempts(20)), List.of(item("k0"), other)).advance(Duration.ofMinutes(5));
+    assertThat(r.error.get()).isInstanceOf(ApiKeyRejectedException.class);
+    assertThat(api.listStartsMs).isNotEmpty().allSatisfy(t -> assertThat(t).isLessThanOrEqualTo(1_000L));
+    assertThat(api.listsInFlight.get()).isZero();
+  }
+
+  @Test
+  void aRetrySafeFailureAfterAnUncertainAttemptKeepsTheSettleListingBetweenThem() {
+    // 1: 500 (uncertain) ends at 0.1s; the listing at 10.1s must come before attempt 2 (503, not
+    // processed), whose retry needs no listing of its own; 4: 502 again needs one at 10s after it
+    api.behaviour = (a, it, n) -> switch (n) {
+      case 1 -> a.error(500, null, Duration.ofMillis(100));
+      case 2 -> a.error(503, null, Duration.ofMillis(100));
+      case 3 -> a.error(502, null, Duration.ofMillis(100));
+      default -> a.create(it, Duration.ofMillis(100));
+    };
+    Run r = run(engine(settings()), items(1)).advance(Duration.ofMinutes(2));
+    assertThat(r.result("k0").outcome()).isEqualTo(Outcome.CREATED);
+    List<Long> creates = api.creates.stream().map(FakeApi.Call::startMs).collect(Collectors.toList());
+    assertThat(creates).hasSize(4);
+    assertThat(api.listStartsMs).hasSize(3);
+    assertThat(api.listStartsMs.get(1)).isGreaterThanOrEqualTo(100 + SETTLE.toMillis())
+        .isLessThanOrEqualTo(creates.get(1));
+    assertThat(api.listStartsMs.get(2)).isGreaterThanOrEqualTo(creates.get(2) + 100 + SETTLE.toMillis())
+        .isLessThanOrEqualTo(creates.get(3));
+  }
+
+  @Test
+  void aStopWhileAnItemWaitsToSettleAbortsItWithoutAnotherCreate() {
+    api.behaviour = (a, it, n) -> a.error(504, null, Duration.ofMillis(100));
+    Sinks.Many<Duration> stop = Sinks.many().multicast().onBackpressureBuffer();
+    Run r = run(engine(settings()), Flux.fromIterable(items(1)), stop.asFlux());
+    r.advance(Duration.ofSeconds(5));
+    stop.tryEmitNext(Duration.ofSeconds(30));
+    r.advance(Duration.ofMinutes(1));
+    assertThat(r.completed).isTrue();
+    assertThat(r.result("k0").outcome()).isEqualTo(Outcome.ABORTED);
+    assertThat(api.creates).hasSize(1);
+    assertThat(api.listStartsMs).containsExactly(0L);
+  }
+
+  @Test
+  void attemptsRunningOutWhileSettlingStillLetTheListingAdoptTheRuntime() {
+    api.behaviour = (a, it, n) -> Mono.delay(Duration.ofMillis(100), vts).map(x -> {
+      vts.schedule(() -> a.createNow(it, RuntimeStatus.ACTIVE), 5, TimeUnit.SECONDS);
+      return new Reply(500, null, null, null, null);
+    });
+    Run r = run(engine(settings().maxAttempts(1)), items(1)).advance(Duration.ofMinutes(1));
+    assertThat(r.result("k0").outcome()).isEqualTo(Outcome.ADOPTED);
+    assertThat(api.creates).hasSize(1);
+  }
+
   static <T> Function<T, T> id() {
     return Function.identity();
   }

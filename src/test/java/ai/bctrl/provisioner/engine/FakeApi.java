@@ -38,10 +38,14 @@ final class FakeApi implements RuntimeApi {
   final Map<String, Runtime> server = new ConcurrentHashMap<>();
   final List<Call> creates = Collections.synchronizedList(new ArrayList<>());
   final List<Long> listStartsMs = Collections.synchronizedList(new ArrayList<>());
+  /** The cursor of each listing call, in order ({@code null} for a first page). */
+  final List<String> listCursors = Collections.synchronizedList(new ArrayList<>());
   final Map<String, AtomicInteger> callsByKey = new ConcurrentHashMap<>();
   final Map<String, AtomicInteger> createdByKey = new ConcurrentHashMap<>();
   final AtomicInteger inFlight = new AtomicInteger();
   final AtomicInteger maxInFlight = new AtomicInteger();
+  final AtomicInteger listsInFlight = new AtomicInteger();
+  final AtomicInteger maxListsInFlight = new AtomicInteger();
   private final AtomicInteger lists = new AtomicInteger();
   volatile Behaviour behaviour = (api, item, n) -> api.create(item, Duration.ofMillis(100));
   volatile ListBehaviour listBehaviour = (api, space, n) -> Mono.just(api.page(space));
@@ -75,7 +79,15 @@ final class FakeApi implements RuntimeApi {
   public Mono<ListPage> listPage(String spaceId, String cursor) {
     return Mono.defer(() -> {
       listStartsMs.add(nowMs());
-      return listBehaviour.answer(this, spaceId, lists.incrementAndGet());
+      listCursors.add(cursor);
+      maxListsInFlight.accumulateAndGet(listsInFlight.incrementAndGet(), Math::max);
+      AtomicBoolean done = new AtomicBoolean();
+      Runnable end = () -> {
+        if (done.compareAndSet(false, true)) {
+          listsInFlight.decrementAndGet();
+        }
+      };
+      return listBehaviour.answer(this, spaceId, lists.incrementAndGet()).doOnTerminate(end).doOnCancel(end);
     });
   }
 

@@ -21,6 +21,14 @@ class RetryAfterTest {
   }
 
   @Test
+  void readsTheTwoObsoleteHttpDateFormatsThatRecipientsMustAccept() {
+    // RFC 9110 5.6.7: rfc850-date and asctime-date; unread, a 429 fell back to a short backoff
+    assertThat(RetryAfter.parse("Sunday, 29-Nov-26 12:00:42 GMT", NOW)).contains(Duration.ofSeconds(42));
+    assertThat(RetryAfter.parse("Sun Nov 29 12:00:42 2026", NOW)).contains(Duration.ofSeconds(42));
+    assertThat(RetryAfter.parse("Sun Nov  1 12:00:00 2026", NOW)).contains(Duration.ZERO);
+  }
+
+  @Test
   void anHttpDateInThePastMeansNoWait() {
     assertThat(RetryAfter.parse("Sun, 29 Nov 2026 11:00:00 GMT", NOW)).contains(Duration.ZERO);
   }

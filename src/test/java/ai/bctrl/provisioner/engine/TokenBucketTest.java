@@ -59,6 +59,20 @@ class TokenBucketTest {
   }
 
   @Test
+  void aRateTooSlowForNanosecondArithmeticStillLimitsRatherThanOverflowingIntoNoLimit() {
+    for (int burst : new int[] {1, 3}) {
+      VirtualTimeScheduler vts = VirtualTimeScheduler.create();
+      TokenBucket bucket = new TokenBucket(1e-12, burst, vts);
+      List<Long> starts = new ArrayList<>();
+      for (int i = 0; i < burst + 2; i++) {
+        bucket.acquire().subscribe(null, null, () -> starts.add(vts.now(TimeUnit.MILLISECONDS)));
+      }
+      vts.advanceTimeBy(Duration.ofDays(365));
+      assertThat(starts).as("burst %d", burst).hasSize(burst).containsOnly(0L);
+    }
+  }
+
+  @Test
   void aPauseHoldsEveryStartUntilItEndsEvenWithoutARateLimit() {
     VirtualTimeScheduler vts = VirtualTimeScheduler.create();
     TokenBucket bucket = new TokenBucket(0, 1, vts);
