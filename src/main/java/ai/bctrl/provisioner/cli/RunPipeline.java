@@ -138,8 +138,9 @@ final class RunPipeline {
 
   /**
    * The engine, pointed at the API or, with {@code --sandbox}, at a simulated one started in this
-   * process. After a crash of the previous run, no space is listed before {@code --settle-delay}
-   * after the ledger's last change: its calls may still land.
+   * process. After a crash of the previous run, or a stop that left items {@code aborted}, no space
+   * is listed before {@code --settle-delay} after the ledger's last change: its calls may still
+   * land.
    */
   private Provisioner engine(RunResources res, LedgerState ledgerState) {
     URI baseUrl = s.baseUrl();
@@ -163,13 +164,20 @@ final class RunPipeline {
         .maxConsecutiveFailures(s.maxConsecutiveFailures())
         .clock(clock);
     LedgerLock lock = res.lock();
+    Instant notBefore = ledgerState.lastModified().orElse(clock.instant()).plus(s.settleDelay());
     if (lock.previousRunCrashed()) {
-      Instant notBefore = ledgerState.lastModified().orElse(clock.instant()).plus(s.settleDelay());
       builder.firstListingNotBefore(notBefore);
       io.err().println("provisioner: the previous run on " + s.ledger().getFileName()
           + " did not end cleanly" + (lock.previousPid() > 0 ? " (pid " + lock.previousPid() + ")" : "")
           + "; its calls may still land, so no space is listed before " + notBefore
           + " (--settle-delay after the ledger's last change)");
+    } else if (ledgerState.hasAborted() && notBefore.isAfter(clock.instant())) {
+      // A stop by signal, --deadline or the API cuts calls off in flight: their runtimes may still
+      // appear. A listing that starts sooner could miss them, and the item would be created twice.
+      builder.firstListingNotBefore(notBefore);
+      io.err().println("provisioner: the previous run on " + s.ledger().getFileName()
+          + " stopped with calls in flight; no space is listed before " + notBefore
+          + " (--settle-delay after its last record), so those calls are settled first");
     }
     try {
       return builder.build();

@@ -86,6 +86,16 @@ public final class LedgerState {
     return lastByKey.get(key);
   }
 
+  /**
+   * Whether some key's last outcome is {@code aborted}: its call was cut off in flight (or while it
+   * waited to be settled) when the run stopped, so its runtime may still appear up to a settle
+   * delay after that run's last record. Such a ledger is in doubt even though its run ended
+   * cleanly.
+   */
+  public boolean hasAborted() {
+    return lastByKey.containsValue(Outcome.ABORTED);
+  }
+
   /** Every key's last outcome, replacement keys included. Unmodifiable. */
   public Map<String, Outcome> lastOutcomes() {
     return Collections.unmodifiableMap(lastByKey);

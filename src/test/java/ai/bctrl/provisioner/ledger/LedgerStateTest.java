@@ -28,6 +28,12 @@ class LedgerStateTest {
   }
 
   @Test
+  void aLedgerIsInDoubtOnlyWhileSomeKeysLastOutcomeIsAborted() {
+    assertThat(state(Map.of("a", Outcome.CREATED, "b", Outcome.UNKNOWN, "c", Outcome.FAILED)).hasAborted()).isFalse();
+    assertThat(state(Map.of("a", Outcome.CREATED, "b", Outcome.ABORTED)).hasAborted()).isTrue();
+  }
+
+  @Test
   void keepsUnhealthyItemsUnlessAskedToReplaceThemUnderANewKey() {
     LedgerState s = state(Map.of("a", Outcome.UNHEALTHY, "b#3", Outcome.UNHEALTHY));
     assertThat(s.decide("a", false)).isEqualTo(new ResumeDecision(Action.KEEP_UNHEALTHY, "a", Outcome.UNHEALTHY));
