@@ -18,7 +18,8 @@ import reactor.core.scheduler.Schedulers;
  * Provisions bctrl browser runtimes: items in, one {@link ItemResult} per item out, as each ends;
  * at most {@code concurrency} create calls in flight and {@code rate} call starts per second,
  * retrying what is safe to retry, settling what is uncertain by listing the space, and never
- * creating a runtime twice for one key.
+ * creating a runtime twice for one key (a later item of a run with a key seen before in it ends
+ * {@code failed} with {@code provisioner.duplicate_key}).
  *
  * <pre>{@code
  * try (Provisioner p = Provisioner.builder().baseUrl("https://api.bctrl.ai").apiKey(key).build()) {

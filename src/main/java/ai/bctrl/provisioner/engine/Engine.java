@@ -2,6 +2,7 @@ package ai.bctrl.provisioner.engine;
 
 import ai.bctrl.provisioner.ApiKeyRejectedException;
 import ai.bctrl.provisioner.Item;
+import ai.bctrl.provisioner.internal.KeyHashSet;
 import ai.bctrl.provisioner.ItemResult;
 import ai.bctrl.provisioner.Outcome;
 import ai.bctrl.provisioner.ProvisionerConfig;
@@ -97,6 +98,7 @@ public final class Engine {
     private final RunControl control = new RunControl(scheduler);
     private final Map<String, SharedMono<Listing>> firstListings = new ConcurrentHashMap<>();
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
+    private final KeyHashSet keys = new KeyHashSet();
 
     Run(boolean listFirst) {
       this.listFirst = listFirst;
@@ -122,12 +124,26 @@ public final class Engine {
     /** One item: list its space first, then create (gate, limiter, call), retry or settle. */
     Mono<ItemResult> item(Item item) {
       ItemRun st = new ItemRun(item);
+      if (!firstOfItsKey(item)) {
+        // Two items with one key would both be created: neither listing nor Idempotency-Key tells
+        // them apart. The later one is refused, as the manifest refuses a repeated row key.
+        return Mono.just(failed(st, "provisioner.duplicate_key",
+                "the key \"" + item.key() + "\" was given to an earlier item of this run; give each item its own key"))
+            .doOnNext(stats::ended);
+      }
       return firstListing(st)
           .switchIfEmpty(Mono.defer(() -> attempts(st)))
           .onErrorResume(RunControl.Stopped.class, e -> aborted(st))
           .takeUntilOther(control.abortNow())
           .switchIfEmpty(Mono.defer(() -> aborted(st)))
           .doOnNext(stats::ended);
+    }
+
+    /** Whether no earlier item of this run had {@code item}'s key (called in input order). */
+    private boolean firstOfItsKey(Item item) {
+      synchronized (keys) {
+        return keys.add(item.key());
+      }
     }
 
     /** Adopted (or unhealthy) if the run's first listing of the space holds the key; empty to create. */

@@ -1,5 +1,6 @@
 package ai.bctrl.provisioner.manifest;
 
+import ai.bctrl.provisioner.internal.KeyHashSet;
 import ai.bctrl.provisioner.Item;
 import ai.bctrl.provisioner.Outcome;
 import ai.bctrl.provisioner.model.CreateRuntimeRequest;
@@ -162,7 +163,7 @@ public final class ManifestPlan {
   private static final class Acc {
     final Map<String, Outcome> ledger;
     /** 64-bit hashes of the ledger keys that are items: no copy of a million keys. */
-    final LongHashSet ledgerSeen = new LongHashSet();
+    final KeyHashSet ledgerSeen = new KeyHashSet();
     final Set<String> invalidKeys = new HashSet<>();
     final List<ManifestEntry.Invalid> invalid = new ArrayList<>();
     final Map<String, Integer> bySpace = new TreeMap<>();
@@ -198,7 +199,7 @@ public final class ManifestPlan {
       }
       Outcome o = ledger.get(item.key());
       if (o != null) {
-        ledgerSeen.add(Keys.hash64(item.key()));
+        ledgerSeen.add(item.key());
       }
       if (o == null || o == Outcome.FAILED || o == Outcome.INVALID) {
         toCreate++;
@@ -216,7 +217,7 @@ public final class ManifestPlan {
       Map<String, Outcome> out = new TreeMap<>();
       for (Map.Entry<String, Outcome> e : ledger.entrySet()) {
         Outcome o = e.getValue();
-        if (o == Outcome.FAILED || o == Outcome.INVALID || ledgerSeen.contains(Keys.hash64(e.getKey()))) {
+        if (o == Outcome.FAILED || o == Outcome.INVALID || ledgerSeen.contains(e.getKey())) {
           continue;
         }
         String k = e.getKey();

@@ -1,5 +1,6 @@
 package ai.bctrl.provisioner.manifest;
 
+import ai.bctrl.provisioner.internal.KeyHashSet;
 import ai.bctrl.provisioner.Item;
 import ai.bctrl.provisioner.model.CreateRuntimeRequest;
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ final class RowProcessor {
   private final String batch;
   private final String defaultSpace;
   private final Defaults defaults;
-  private final LongHashSet seen = new LongHashSet();
+  private final KeyHashSet seen = new KeyHashSet();
 
   RowProcessor(String batch, String defaultSpace, Defaults defaults) {
     this.batch = batch;
@@ -151,7 +152,7 @@ final class RowProcessor {
       } else {
         rowKey = Keys.contentKey(Trees.canonical(java.util.Arrays.asList(spaceId, bodyWritten)));
       }
-      if (!seen.add(Keys.hash64(rowKey))) {
+      if (!seen.add(rowKey)) {
         duplicate = true;
         problems.add(new Problem("key", "\"" + rowKey + "\" is the key of an earlier row too"
             + (explicitKey != null || !rowKey.startsWith("h-") ? "" : " (the same content in the same space)")

@@ -114,6 +114,21 @@ class EngineTest {
   }
 
   @Test
+  void twoItemsWithOneKeyInOneRunAreCreatedOnceAndTheLaterIsFailed() {
+    Run r = run(engine(settings()), List.of(item("k"), item("other"), item("k"))).advance(Duration.ofMinutes(1));
+    assertThat(r.completed).isTrue();
+    assertThat(api.creates).hasSize(2);
+    assertThat(api.duplicates()).isZero();
+    assertThat(r.results).filteredOn(x -> x.key().equals("k")).extracting(ItemResult::outcome)
+        .containsExactlyInAnyOrder(Outcome.CREATED, Outcome.FAILED);
+    assertThat(r.results).filteredOn(x -> x.outcome() == Outcome.FAILED).singleElement()
+        .satisfies(x -> {
+          assertThat(x.errorCode()).isEqualTo("provisioner.duplicate_key");
+          assertThat(x.attempts()).isZero();
+        });
+  }
+
+  @Test
   void neverHasMoreCallsInFlightThanTheConcurrency() {
     api.behaviour = (a, it, n) -> a.create(it, Duration.ofMillis(10 + Math.abs(it.key().hashCode() % 300)));
     Run r = run(engine(settings().concurrency(3)), items(60)).advance(Duration.ofMinutes(1));

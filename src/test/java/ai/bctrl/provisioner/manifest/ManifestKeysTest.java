@@ -139,18 +139,4 @@ class ManifestKeysTest {
     assertThat(items(read(m))).extracting(Item::key).isEqualTo(items(read(m)).stream().map(Item::key).toList());
   }
 
-  @Test
-  void theLongHashSetRemembersWhatItHolds() {
-    LongHashSet set = new LongHashSet();
-    for (long i = -5000; i < 5000; i++) {
-      assertThat(set.add(i * 0x9E3779B97F4A7C15L)).isTrue();
-    }
-    for (long i = -5000; i < 5000; i++) {
-      assertThat(set.add(i * 0x9E3779B97F4A7C15L)).isFalse();
-    }
-    assertThat(set.size()).isEqualTo(10000);
-    assertThat(set.contains(3 * 0x9E3779B97F4A7C15L)).isTrue();
-    assertThat(set.contains(5001 * 0x9E3779B97F4A7C15L)).isFalse();
-    assertThat(set.contains(0)).isTrue();
-  }
 }
