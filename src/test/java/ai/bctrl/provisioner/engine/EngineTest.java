@@ -114,6 +114,15 @@ class EngineTest {
   }
 
   @Test
+  void itemsWaitingForTheFirstListingStartInTheOrderTheyCame() {
+    api.listBehaviour = (a, space, n) -> Mono.delay(Duration.ofSeconds(1), vts).map(x -> a.page(space));
+    Run r = run(engine(settings().concurrency(1)), items(40)).advance(Duration.ofMinutes(1));
+    assertThat(r.completed).isTrue();
+    assertThat(api.creates).extracting(c -> c.key())
+        .containsExactlyElementsOf(IntStream.range(0, 40).mapToObj(i -> "k" + i).toList());
+  }
+
+  @Test
   void twoItemsWithOneKeyInOneRunAreCreatedOnceAndTheLaterIsFailed() {
     Run r = run(engine(settings()), List.of(item("k"), item("other"), item("k"))).advance(Duration.ofMinutes(1));
     assertThat(r.completed).isTrue();
