@@ -25,7 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Generated inputs: random valid rows, written as CSV and as JSONL, read through the manifest path;
  * every item's request, serialised as the client writes it, must pass the sandbox's schema with no
- * problem. A row the manifest accepts is never answered 400 by the sandbox.
+ * problem (a row the manifest accepts is never answered 400 by the sandbox), and the CSV and the
+ * JSON form of a row give the same item keys.
  */
 class ManifestSchemaParityTest {
   private static final JsonMapper CLIENT_JSON = JsonMapper.builder().build();
@@ -49,38 +50,48 @@ class ManifestSchemaParityTest {
       for (int i = 0; i < 25; i++) {
         rows.add(row(rnd, i));
       }
-      check(seed, "m" + round + ".csv", csv(rows, rnd));
-      check(seed, "m" + round + ".jsonl", jsonl(rows));
+      List<String> fromCsv = check(seed, "m" + round + ".csv", csv(rows, rnd));
+      List<String> fromJson = check(seed, "m" + round + ".jsonl", jsonl(rows));
+      assertThat(fromCsv).as("seed %d: a CSV row and a JSON row that mean the same have the same key", seed)
+          .isEqualTo(fromJson);
     }
   }
 
-  private void check(long seed, String name, String content) throws IOException {
+  /** The item keys, after checking each item's body against the schema. */
+  private List<String> check(long seed, String name, String content) throws IOException {
     Path p = dir.resolve(name);
     Files.writeString(p, content, StandardCharsets.UTF_8);
     List<ManifestEntry> entries = ManifestReader.read(ManifestOptions.builder().path(p).defaultSpace(SPACE)
         .env(Map.of()).build()).collectList().block(Duration.ofSeconds(30));
     assertThat(entries).as("seed %d", seed).isNotEmpty();
+    List<String> keys = new ArrayList<>();
     for (ManifestEntry e : entries) {
       if (e instanceof ManifestEntry.Invalid inv) {
         throw new AssertionError("seed " + seed + ": a generated valid row was refused: " + inv.describe(name)
             + "\n" + content);
       }
       Item item = ((ManifestEntry.Valid) e).item();
+      keys.add(item.key());
       String body = CLIENT_JSON.writeValueAsString(item.request());
       assertThat(SCHEMA.validate(CLIENT_JSON.readTree(body)))
           .as("seed %d, %s line %d, body %s", seed, name, item.line(), body).isEmpty();
     }
+    return keys;
   }
 
   /** One valid row as flat dot paths (the CSV columns) to typed values. */
   private static Map<String, Object> row(Random rnd, int i) {
     Map<String, Object> r = new LinkedHashMap<>();
-    r.put("key", "row-" + i);
+    switch (rnd.nextInt(3)) {
+      case 0 -> r.put("key", "row-" + i);
+      case 1 -> r.put("name", text(rnd) + i); // a valid key, or not (then the hash)
+      default -> r.put("metadata.row", "r" + i); // keyed by the content hash
+    }
     if (rnd.nextBoolean()) {
       r.put("type", "browser");
     }
-    if (rnd.nextBoolean()) {
-      r.put("name", text(rnd));
+    if (!r.containsKey("name") && rnd.nextBoolean()) {
+      r.put("name", text(rnd) + "#" + i);
     }
     if (rnd.nextBoolean()) {
       r.put("profile", text(rnd));
