@@ -335,7 +335,8 @@ final class RequestChecker {
 
   /** "must be X, got <as written>"; falls back to the kind of value, never the value itself. */
   private void wrongType(String field, String must, Object effective) {
-    String written = asWritten.apply(field);
+    // a proxy password is a secret even when written in the manifest: only its kind is shown
+    String written = field.endsWith("password") ? null : asWritten.apply(field);
     String got = written != null ? written : Trees.kind(effective);
     if (effective instanceof BigDecimal && written == null) {
       got = "a number with a fraction";

@@ -198,4 +198,23 @@ class ManifestValidationTest {
         "{\"config\":{\"proxy\":{\"mode\":\"custom\",\"host\":\" \",\"port\":1,\"protocol\":\"http\"}}}\n"));
     assertThat(errors(all, "m.jsonl")).containsExactly("m.jsonl:1: config.proxy.host: must not be empty");
   }
+
+  @Test
+  void aProxyPasswordOfTheWrongTypeIsNeverShownInTheError() {
+    List<ManifestEntry> all = read(write(dir, "m.jsonl",
+        "{\"config\":{\"proxy\":{\"mode\":\"custom\",\"host\":\"h\",\"port\":1,\"protocol\":\"http\",\"password\":918273645}}}\n"
+            + "{\"name\":\"b\",\"config\":{\"proxy\":{\"mode\":\"custom\",\"host\":\"h\",\"port\":1,\"protocol\":\"http\",\"password\":[\"hunter2\"]}}}\n"));
+    assertThat(errors(all, "m.jsonl")).containsExactly(
+        "m.jsonl:1: config.proxy.password: must be a string, got a number",
+        "m.jsonl:2: config.proxy.password: must be a string, got an array");
+  }
+
+  @Test
+  void aDefaultsProxyPasswordOfTheWrongTypeIsNeverShownInTheError() {
+    Path defaults = write(dir, "d.json",
+        "{\"config\":{\"proxy\":{\"mode\":\"custom\",\"host\":\"h\",\"port\":1,\"protocol\":\"http\",\"password\":918273645}}}");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> read(write(dir, "m.csv", "name\na\n"), b -> b.defaults(defaults)))
+        .isInstanceOf(ManifestException.class)
+        .hasMessage(defaults + ": config.proxy.password: must be a string, got a number (in --defaults)");
+  }
 }
