@@ -154,7 +154,10 @@ final class RowProcessor {
       }
       if (!seen.add(rowKey)) {
         duplicate = true;
-        problems.add(new Problem("key", "\"" + rowKey + "\" is the key of an earlier row too"
+        // an interpolated key is shown as written, never as its value
+        String shown = explicitKey != null && written.get("key") instanceof String w && Interpolation.variable(w) != null
+            ? Trees.quote(w) : "\"" + rowKey + "\"";
+        problems.add(new Problem("key", shown + " is the key of an earlier row too"
             + (explicitKey != null || !rowKey.startsWith("h-") ? "" : " (the same content in the same space)")
             + "; give each row its own key" + (explicitKey == null ? " or name" : "")
             + ", or one row a higher count"));

@@ -139,4 +139,10 @@ class ManifestKeysTest {
     assertThat(items(read(m))).extracting(Item::key).isEqualTo(items(read(m)).stream().map(Item::key).toList());
   }
 
+  @Test
+  void aRepeatedInterpolatedKeyIsQuotedAsWrittenNotAsItsValue() {
+    List<ManifestEntry> all = read(write(dir, "m.csv", "key,name\n${K},a\n${K},b\n"), b -> b.env(Map.of("K", "s3cr3t")));
+    assertThat(errors(all, "m.csv")).containsExactly(
+        "m.csv:3: key: \"${K}\" is the key of an earlier row too; give each row its own key, or one row a higher count");
+  }
 }
