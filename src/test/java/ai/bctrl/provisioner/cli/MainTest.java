@@ -179,6 +179,23 @@ class MainTest {
   }
 
   @Test
+  void aBatchWithSlashesKeepsTheDefaultLedgerInTheWorkingDirectory() throws IOException {
+    // '/' is a valid batch character: it must not turn the default ledger name into a path
+    ManifestArgs m = new ManifestArgs();
+    m.manifest = "nightly.csv";
+    m.batch = "../../2026/01";
+    Path ledger = m.ledgerPath(dir, false);
+    assertThat(ledger.getParent()).isEqualTo(dir);
+    assertThat(ledger.getFileName().toString()).isEqualTo("nightly...%2F..%2F2026%2F01.ledger.csv");
+    m.batch = "2026_01";
+    assertThat(m.ledgerPath(dir, false)).as("batches stay apart").isNotEqualTo(ledger);
+
+    assertThat(run("m.csv", "--sandbox", "--quiet", "--rate", "0", "--batch", "team/2026-01-02"))
+        .as(err.toString()).isZero();
+    assertThat(Files.readAllLines(dir.resolve("m.team%2F2026-01-02.sandbox.ledger.csv"))).hasSize(3);
+  }
+
+  @Test
   void aSandboxRunProvisionsEverythingAndPrintsTheSummary() throws IOException {
     assertThat(run("m.csv", "--sandbox", "--quiet", "--rate", "0", "--summary", "s.json")).isZero();
     assertThat(err.toString()).contains("summary:", "2 created", "exit code  0");
