@@ -102,6 +102,16 @@ class MainTest {
   }
 
   @Test
+  void aKeyFileSavedWithAByteOrderMarkAndACrlfYieldsTheKeyAlone() throws IOException {
+    Files.writeString(dir.resolve("key.txt"), "\uFEFF" + KEY + "\r\n");
+    picocli.CommandLine cl = Main.commandLine(new Io(new PrintWriter(out, true), new PrintWriter(err, true),
+        new ByteArrayInputStream(stdin), env, dir, false));
+    picocli.CommandLine.ParseResult parsed = cl.parseArgs("run", "m.csv", "--api-key-file", "key.txt");
+    RunCommand run = (RunCommand) parsed.subcommand().commandSpec().userObject();
+    assertThat(run.settings().apiKey()).isEqualTo(KEY);
+  }
+
+  @Test
   void standardInputNeedsFormatAndLedger() {
     assertOneLineUsageError(run("-"), "provisioner: MANIFEST - (standard input) needs --format csv|json|jsonl; see --help");
   }
