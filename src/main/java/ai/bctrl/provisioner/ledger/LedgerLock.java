@@ -64,7 +64,7 @@ public final class LedgerLock implements AutoCloseable {
         Files.writeString(lock, content, StandardCharsets.UTF_8);
         return new LedgerLock(lock, crashed, previousPid);
       } catch (FileAlreadyExistsException e) {
-        Owner owner = readOwner(lock);
+        Owner owner = readOwner(ledger, lock);
         if (owner != null && owner.alive(lookup)) {
           throw new LedgerLockedException(ledger, owner.pid);
         }
@@ -79,7 +79,7 @@ public final class LedgerLock implements AutoCloseable {
         throw cannot(lock, e);
       }
     }
-    Owner owner = readOwner(lock);
+    Owner owner = readOwner(ledger, lock);
     throw new LedgerLockedException(ledger, owner == null ? -1 : owner.pid);
   }
 
@@ -104,14 +104,15 @@ public final class LedgerLock implements AutoCloseable {
     }
   }
 
-  private static Owner readOwner(Path lock) {
+  private static Owner readOwner(Path ledger, Path lock) {
     String text;
     try {
       text = Files.readString(lock, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       return null;
     } catch (IOException e) {
-      throw cannot(lock, e);
+      throw new LedgerException("lock file " + lock + ": cannot read it (" + LedgerReader.reason(e)
+          + "); check its permissions, or delete it if no run is using " + ledger, e);
     }
     long pid = -1;
     Instant started = null;

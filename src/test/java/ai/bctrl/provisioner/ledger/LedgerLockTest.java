@@ -68,4 +68,14 @@ class LedgerLockTest {
       assertThat(lock.previousRunCrashed()).isTrue();
     }
   }
+
+  @Test
+  void aLockFileThatCannotBeReadIsReportedAsUnreadableNotUnwritable() throws IOException {
+    Path ledger = dir.resolve("m.ledger.csv");
+    Files.createDirectory(LedgerLock.lockPath(ledger)); // reading it fails, as an unreadable file would
+    assertThatThrownBy(() -> LedgerLock.acquire(ledger))
+        .isInstanceOf(LedgerException.class)
+        .hasMessageStartingWith("lock file " + LedgerLock.lockPath(ledger) + ": cannot read it (")
+        .hasMessageEndingWith("); check its permissions, or delete it if no run is using " + ledger);
+  }
 }
