@@ -56,12 +56,7 @@ public final class LedgerLock implements AutoCloseable {
     long previousPid = -1;
     for (int attempt = 0; attempt < 3; attempt++) {
       try {
-        if (lock.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-          Files.createFile(lock, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } else {
-          Files.createFile(lock);
-        }
-        Files.writeString(lock, content, StandardCharsets.UTF_8);
+        create(lock, content);
         return new LedgerLock(lock, crashed, previousPid);
       } catch (FileAlreadyExistsException e) {
         Owner owner = readOwner(ledger, lock);
@@ -81,6 +76,42 @@ public final class LedgerLock implements AutoCloseable {
     }
     Owner owner = readOwner(ledger, lock);
     throw new LedgerLockedException(ledger, owner == null ? -1 : owner.pid);
+  }
+
+  /**
+   * Creates {@code lock} holding {@code content}, or throws {@link FileAlreadyExistsException}. The
+   * lock appears whole: the content is written to a file of its own first and then hard-linked in
+   * place, so a run starting at the same moment never reads an empty lock, takes it for a crashed
+   * run's, deletes it and uses the ledger too. Where the file system has no hard links, the lock is
+   * created and then written.
+   */
+  private static void create(Path lock, String content) throws IOException {
+    Path tmp = lock.resolveSibling(lock.getFileName() + "." + ProcessHandle.current().pid() + "."
+        + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+    createOwnerOnly(tmp);
+    try {
+      Files.writeString(tmp, content, StandardCharsets.UTF_8);
+      try {
+        Files.createLink(lock, tmp);
+        return;
+      } catch (FileAlreadyExistsException e) {
+        throw e;
+      } catch (UnsupportedOperationException | IOException e) {
+        // no hard links here: create, then write
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+    createOwnerOnly(lock);
+    Files.writeString(lock, content, StandardCharsets.UTF_8);
+  }
+
+  private static void createOwnerOnly(Path file) throws IOException {
+    if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } else {
+      Files.createFile(file);
+    }
   }
 
   private static LedgerException cannot(Path lock, IOException e) {

@@ -78,4 +78,34 @@ class LedgerLockTest {
         .hasMessageStartingWith("lock file " + LedgerLock.lockPath(ledger) + ": cannot read it (")
         .hasMessageEndingWith("); check its permissions, or delete it if no run is using " + ledger);
   }
+
+  @Test
+  void twoRunsStartingTogetherNeverBothGetTheLock() throws Exception {
+    // a lock file is never seen empty or half written by a run that is taking it: otherwise the
+    // other run takes it for a crashed one's, deletes it and runs on the same ledger too
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 300; round++) {
+        Path ledger = dir.resolve("r" + round + ".ledger.csv");
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+        java.util.concurrent.Callable<LedgerLock> take = () -> {
+          start.await();
+          try {
+            return LedgerLock.acquire(ledger);
+          } catch (LedgerLockedException e) {
+            return null;
+          }
+        };
+        java.util.concurrent.Future<LedgerLock> a = pool.submit(take);
+        java.util.concurrent.Future<LedgerLock> b = pool.submit(take);
+        LedgerLock la = a.get();
+        LedgerLock lb = b.get();
+        assertThat(la == null || lb == null).as("round %d: both runs got the lock", round).isTrue();
+        assertThat(la != null || lb != null).as("round %d: neither run got the lock", round).isTrue();
+        assertThat((la != null ? la : lb).previousRunCrashed()).as("round %d", round).isFalse();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }
