@@ -6,6 +6,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,12 +64,34 @@ public final class LedgerLock implements AutoCloseable {
         if (owner != null && owner.alive(lookup)) {
           throw new LedgerLockedException(ledger, owner.pid);
         }
+        // Take the stale lock away in one step, then check it is the one judged stale: another run
+        // may have done the same and already put its own lock in its place.
         crashed = true;
         previousPid = owner == null ? -1 : owner.pid;
+        Path aside = uniqueSibling(lock, ".stale");
         try {
-          Files.deleteIfExists(lock);
+          Files.move(lock, aside, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException gone) {
+          continue;
         } catch (IOException ex) {
           throw cannot(lock, ex);
+        }
+        try {
+          Owner moved = readOwner(ledger, aside);
+          if (moved != null && moved.alive(lookup)) {
+            try {
+              Files.move(aside, lock); // give it back; fails if yet another run holds the lock now
+            } catch (IOException ex) {
+              // the lock is held all the same
+            }
+            throw new LedgerLockedException(ledger, moved.pid);
+          }
+        } finally {
+          try {
+            Files.deleteIfExists(aside);
+          } catch (IOException ex) {
+            // only litter beside the ledger
+          }
         }
       } catch (IOException e) {
         throw cannot(lock, e);
@@ -86,8 +109,7 @@ public final class LedgerLock implements AutoCloseable {
    * created and then written.
    */
   private static void create(Path lock, String content) throws IOException {
-    Path tmp = lock.resolveSibling(lock.getFileName() + "." + ProcessHandle.current().pid() + "."
-        + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+    Path tmp = uniqueSibling(lock, ".tmp");
     createOwnerOnly(tmp);
     try {
       Files.writeString(tmp, content, StandardCharsets.UTF_8);
@@ -104,6 +126,12 @@ public final class LedgerLock implements AutoCloseable {
     }
     createOwnerOnly(lock);
     Files.writeString(lock, content, StandardCharsets.UTF_8);
+  }
+
+  /** A name beside {@code lock} that no other run or thread picks. */
+  private static Path uniqueSibling(Path lock, String suffix) {
+    return lock.resolveSibling(lock.getFileName() + "." + ProcessHandle.current().pid() + "."
+        + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + suffix);
   }
 
   private static void createOwnerOnly(Path file) throws IOException {
