@@ -170,6 +170,14 @@ class MainTest {
   }
 
   @Test
+  void validateTreatsAnEmptyBctrlSpaceIdAsUnsetAsRunDoes() throws IOException {
+    Files.writeString(dir.resolve("spaced.csv"), "key,spaceId\na,space-9\n");
+    env.put("BCTRL_SPACE_ID", "");
+    assertThat(run("validate", "spaced.csv")).as(err.toString()).isZero();
+    assertThat(run("spaced.csv", "--dry-run")).as(err.toString()).isZero();
+  }
+
+  @Test
   void dryRunIsValidate() {
     assertThat(run("m.csv", "--dry-run")).isZero();
     assertThat(out.toString()).isNotEmpty();
