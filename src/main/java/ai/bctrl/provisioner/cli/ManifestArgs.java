@@ -77,7 +77,9 @@ final class ManifestArgs {
     int dot = file.lastIndexOf('.');
     StringBuilder name = new StringBuilder(dot > 0 ? file.substring(0, dot) : file);
     if (batch != null) {
-      name.append('.').append(batch);
+      // '/' is a valid batch character but must not make the name a path (out of the working
+      // directory, or into one that does not exist); '%' is not, so escaped batches stay apart
+      name.append('.').append(batch.replace("/", "%2F"));
     }
     if (sandbox) {
       name.append(".sandbox");

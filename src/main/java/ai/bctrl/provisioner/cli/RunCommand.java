@@ -171,7 +171,11 @@ final class RunCommand implements Callable<Integer> {
       Path file = io.workDir().resolve(apiKeyFile);
       source = "--api-key-file " + apiKeyFile;
       try {
-        key = Files.readString(file, StandardCharsets.UTF_8).strip();
+        key = Files.readString(file, StandardCharsets.UTF_8);
+        if (key.startsWith("\uFEFF")) {
+          key = key.substring(1); // a byte order mark, as some editors save UTF-8
+        }
+        key = key.strip();
       } catch (IOException e) {
         throw new UsageException("cannot read --api-key-file " + apiKeyFile + " ("
             + (e instanceof java.nio.file.NoSuchFileException ? "no such file"

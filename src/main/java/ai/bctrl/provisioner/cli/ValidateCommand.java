@@ -47,7 +47,8 @@ final class ValidateCommand implements Callable<Integer> {
    */
   static int plan(ManifestArgs m, boolean sandbox, Io io) {
     Path manifestPath = m.stdin() ? null : io.workDir().resolve(m.manifest);
-    String space = m.space != null ? m.space : io.env().get("BCTRL_SPACE_ID");
+    String env = io.env().get("BCTRL_SPACE_ID");
+    String space = m.space != null ? m.space : env == null || env.isBlank() ? null : env.strip(); // as run does
     if (sandbox && space == null) {
       space = RunPipeline.SANDBOX_SPACE;
     }

@@ -6,6 +6,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,31 +57,89 @@ public final class LedgerLock implements AutoCloseable {
     long previousPid = -1;
     for (int attempt = 0; attempt < 3; attempt++) {
       try {
-        if (lock.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-          Files.createFile(lock, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } else {
-          Files.createFile(lock);
-        }
-        Files.writeString(lock, content, StandardCharsets.UTF_8);
+        create(lock, content);
         return new LedgerLock(lock, crashed, previousPid);
       } catch (FileAlreadyExistsException e) {
-        Owner owner = readOwner(lock);
+        Owner owner = readOwner(ledger, lock);
         if (owner != null && owner.alive(lookup)) {
           throw new LedgerLockedException(ledger, owner.pid);
         }
+        // Take the stale lock away in one step, then check it is the one judged stale: another run
+        // may have done the same and already put its own lock in its place.
         crashed = true;
         previousPid = owner == null ? -1 : owner.pid;
+        Path aside = uniqueSibling(lock, ".stale");
         try {
-          Files.deleteIfExists(lock);
+          Files.move(lock, aside, StandardCopyOption.ATOMIC_MOVE);
+        } catch (NoSuchFileException gone) {
+          continue;
         } catch (IOException ex) {
           throw cannot(lock, ex);
+        }
+        try {
+          Owner moved = readOwner(ledger, aside);
+          if (moved != null && moved.alive(lookup)) {
+            try {
+              Files.move(aside, lock); // give it back; fails if yet another run holds the lock now
+            } catch (IOException ex) {
+              // the lock is held all the same
+            }
+            throw new LedgerLockedException(ledger, moved.pid);
+          }
+        } finally {
+          try {
+            Files.deleteIfExists(aside);
+          } catch (IOException ex) {
+            // only litter beside the ledger
+          }
         }
       } catch (IOException e) {
         throw cannot(lock, e);
       }
     }
-    Owner owner = readOwner(lock);
+    Owner owner = readOwner(ledger, lock);
     throw new LedgerLockedException(ledger, owner == null ? -1 : owner.pid);
+  }
+
+  /**
+   * Creates {@code lock} holding {@code content}, or throws {@link FileAlreadyExistsException}. The
+   * lock appears whole: the content is written to a file of its own first and then hard-linked in
+   * place, so a run starting at the same moment never reads an empty lock, takes it for a crashed
+   * run's, deletes it and uses the ledger too. Where the file system has no hard links, the lock is
+   * created and then written.
+   */
+  private static void create(Path lock, String content) throws IOException {
+    Path tmp = uniqueSibling(lock, ".tmp");
+    createOwnerOnly(tmp);
+    try {
+      Files.writeString(tmp, content, StandardCharsets.UTF_8);
+      try {
+        Files.createLink(lock, tmp);
+        return;
+      } catch (FileAlreadyExistsException e) {
+        throw e;
+      } catch (UnsupportedOperationException | IOException e) {
+        // no hard links here: create, then write
+      }
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+    createOwnerOnly(lock);
+    Files.writeString(lock, content, StandardCharsets.UTF_8);
+  }
+
+  /** A name beside {@code lock} that no other run or thread picks. */
+  private static Path uniqueSibling(Path lock, String suffix) {
+    return lock.resolveSibling(lock.getFileName() + "." + ProcessHandle.current().pid() + "."
+        + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + suffix);
+  }
+
+  private static void createOwnerOnly(Path file) throws IOException {
+    if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } else {
+      Files.createFile(file);
+    }
   }
 
   private static LedgerException cannot(Path lock, IOException e) {
@@ -104,14 +163,15 @@ public final class LedgerLock implements AutoCloseable {
     }
   }
 
-  private static Owner readOwner(Path lock) {
+  private static Owner readOwner(Path ledger, Path lock) {
     String text;
     try {
       text = Files.readString(lock, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       return null;
     } catch (IOException e) {
-      throw cannot(lock, e);
+      throw new LedgerException("lock file " + lock + ": cannot read it (" + LedgerReader.reason(e)
+          + "); check its permissions, or delete it if no run is using " + ledger, e);
     }
     long pid = -1;
     Instant started = null;

@@ -102,6 +102,16 @@ class MainTest {
   }
 
   @Test
+  void aKeyFileSavedWithAByteOrderMarkAndACrlfYieldsTheKeyAlone() throws IOException {
+    Files.writeString(dir.resolve("key.txt"), "\uFEFF" + KEY + "\r\n");
+    picocli.CommandLine cl = Main.commandLine(new Io(new PrintWriter(out, true), new PrintWriter(err, true),
+        new ByteArrayInputStream(stdin), env, dir, false));
+    picocli.CommandLine.ParseResult parsed = cl.parseArgs("run", "m.csv", "--api-key-file", "key.txt");
+    RunCommand run = (RunCommand) parsed.subcommand().commandSpec().userObject();
+    assertThat(run.settings().apiKey()).isEqualTo(KEY);
+  }
+
+  @Test
   void standardInputNeedsFormatAndLedger() {
     assertOneLineUsageError(run("-"), "provisioner: MANIFEST - (standard input) needs --format csv|json|jsonl; see --help");
   }
@@ -160,6 +170,14 @@ class MainTest {
   }
 
   @Test
+  void validateTreatsAnEmptyBctrlSpaceIdAsUnsetAsRunDoes() throws IOException {
+    Files.writeString(dir.resolve("spaced.csv"), "key,spaceId\na,space-9\n");
+    env.put("BCTRL_SPACE_ID", "");
+    assertThat(run("validate", "spaced.csv")).as(err.toString()).isZero();
+    assertThat(run("spaced.csv", "--dry-run")).as(err.toString()).isZero();
+  }
+
+  @Test
   void dryRunIsValidate() {
     assertThat(run("m.csv", "--dry-run")).isZero();
     assertThat(out.toString()).isNotEmpty();
@@ -176,6 +194,23 @@ class MainTest {
     assertThat(m.ledgerPath(dir, true)).isEqualTo(dir.resolve("nightly.2026-01-02.sandbox.shard-1-of-4.ledger.csv"));
     m.ledger = Path.of("x.jsonl");
     assertThat(m.ledgerPath(dir, true)).isEqualTo(Path.of("x.jsonl"));
+  }
+
+  @Test
+  void aBatchWithSlashesKeepsTheDefaultLedgerInTheWorkingDirectory() throws IOException {
+    // '/' is a valid batch character: it must not turn the default ledger name into a path
+    ManifestArgs m = new ManifestArgs();
+    m.manifest = "nightly.csv";
+    m.batch = "../../2026/01";
+    Path ledger = m.ledgerPath(dir, false);
+    assertThat(ledger.getParent()).isEqualTo(dir);
+    assertThat(ledger.getFileName().toString()).isEqualTo("nightly...%2F..%2F2026%2F01.ledger.csv");
+    m.batch = "2026_01";
+    assertThat(m.ledgerPath(dir, false)).as("batches stay apart").isNotEqualTo(ledger);
+
+    assertThat(run("m.csv", "--sandbox", "--quiet", "--rate", "0", "--batch", "team/2026-01-02"))
+        .as(err.toString()).isZero();
+    assertThat(Files.readAllLines(dir.resolve("m.team%2F2026-01-02.sandbox.ledger.csv"))).hasSize(3);
   }
 
   @Test

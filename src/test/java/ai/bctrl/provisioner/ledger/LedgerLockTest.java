@@ -68,4 +68,82 @@ class LedgerLockTest {
       assertThat(lock.previousRunCrashed()).isTrue();
     }
   }
+
+  @Test
+  void aLockFileThatCannotBeReadIsReportedAsUnreadableNotUnwritable() throws IOException {
+    Path ledger = dir.resolve("m.ledger.csv");
+    Files.createDirectory(LedgerLock.lockPath(ledger)); // reading it fails, as an unreadable file would
+    assertThatThrownBy(() -> LedgerLock.acquire(ledger))
+        .isInstanceOf(LedgerException.class)
+        .hasMessageStartingWith("lock file " + LedgerLock.lockPath(ledger) + ": cannot read it (")
+        .hasMessageEndingWith("); check its permissions, or delete it if no run is using " + ledger);
+  }
+
+  @Test
+  void twoRunsStartingTogetherNeverBothGetTheLock() throws Exception {
+    // a lock file is never seen empty or half written by a run that is taking it: otherwise the
+    // other run takes it for a crashed one's, deletes it and runs on the same ledger too
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 300; round++) {
+        Path ledger = dir.resolve("r" + round + ".ledger.csv");
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+        java.util.concurrent.Callable<LedgerLock> take = () -> {
+          start.await();
+          try {
+            return LedgerLock.acquire(ledger);
+          } catch (LedgerLockedException e) {
+            return null;
+          }
+        };
+        java.util.concurrent.Future<LedgerLock> a = pool.submit(take);
+        java.util.concurrent.Future<LedgerLock> b = pool.submit(take);
+        LedgerLock la = a.get();
+        LedgerLock lb = b.get();
+        assertThat(la == null || lb == null).as("round %d: both runs got the lock", round).isTrue();
+        assertThat(la != null || lb != null).as("round %d: neither run got the lock", round).isTrue();
+        assertThat((la != null ? la : lb).previousRunCrashed()).as("round %d", round).isFalse();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void twoRunsFindingTheSameCrashedRunsLockNeverBothGetIt() throws Exception {
+    // both take the dead pid's lock for stale; the slower one must not delete the lock the faster
+    // one has just written in its place
+    java.util.function.LongFunction<Optional<ProcessHandle>> lookup =
+        pid -> pid == 999999 ? Optional.empty() : ProcessHandle.of(pid);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 300; round++) {
+        Path ledger = dir.resolve("s" + round + ".ledger.csv");
+        Files.writeString(LedgerLock.lockPath(ledger), "pid=999999\nstarted=2026-01-01T00:00:00Z\n");
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+        java.util.concurrent.Callable<LedgerLock> take = () -> {
+          start.await();
+          try {
+            return LedgerLock.acquire(ledger, ProcessHandle.current(), lookup);
+          } catch (LedgerLockedException e) {
+            return null;
+          }
+        };
+        java.util.concurrent.Future<LedgerLock> a = pool.submit(take);
+        java.util.concurrent.Future<LedgerLock> b = pool.submit(take);
+        LedgerLock la = a.get();
+        LedgerLock lb = b.get();
+        assertThat(la == null || lb == null).as("round %d: both runs got the lock", round).isTrue();
+        assertThat(la != null || lb != null).as("round %d: neither run got the lock", round).isTrue();
+        assertThat(LedgerLock.lockPath(ledger)).as("round %d", round).exists();
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+          String prefix = "s" + round + ".";
+          assertThat(files.filter(f -> f.getFileName().toString().startsWith(prefix)))
+              .as("round %d: nothing left beside the lock", round).hasSize(1);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }
