@@ -87,6 +87,7 @@ final class RunPipeline {
     long startNanos = System.nanoTime();
     String space = s.space() != null ? s.space() : s.sandbox() ? SANDBOX_SPACE : null;
     ManifestOptions manifest = s.manifest().options(s.manifestPath(), space, io);
+    refuseOverMaxItems(manifest);
     RunResources res = new RunResources(LedgerLock.acquire(s.ledger()), watchdog);
     try {
       // from here on a signal is a clean stop: the engine sees it (replayed) as soon as it starts
@@ -122,6 +123,18 @@ final class RunPipeline {
   /** The exit code of a run the watchdog must end: the stop's, with items still in doubt. */
   private int haltCode() {
     return ExitCodes.of(stop.kind(), tally.isManifestBroken(), 1);
+  }
+
+  /**
+   * {@code --max-items} guards against a {@code count} typo, so it is checked in a first pass over
+   * the manifest file, before the ledger is locked or anything is sent: streaming alone would have
+   * provisioned the rows before the one that goes over. Standard input can be read only once; there
+   * the reader's own check stops the run at that row.
+   */
+  private void refuseOverMaxItems(ManifestOptions manifest) {
+    if (manifest.maxItems() != null && s.manifestPath() != null) {
+      ManifestReader.read(manifest).then().block(); // throws MaxItemsExceededException (exit 65)
+    }
   }
 
   /** Runs the pipeline to its end; an engine stop ends it normally, a ledger failure is fatal. */

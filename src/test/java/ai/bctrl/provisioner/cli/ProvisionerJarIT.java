@@ -302,6 +302,16 @@ class ProvisionerJarIT {
   }
 
   @Test
+  void overMaxItemsExits65BeforeAnythingIsCreated() throws Exception {
+    manifest("m.csv", 20); // three rows of 20: the third goes over 50
+    Run run = start("m.csv", "--max-items", "50", "--quiet");
+    assertThat(run.exit(LONG)).as(run.stderr()).isEqualTo(65);
+    assertThat(run.stderr()).contains("--max-items").doesNotContain("\tat ");
+    assertThat(sandbox.stats().createRequests()).isZero();
+    assertThat(dir.resolve("m.ledger.csv")).doesNotExist();
+  }
+
+  @Test
   void neverShowsTheApiKeyOrAProxyPasswordEvenWhenTheKeyIsRejected() throws Exception {
     Files.writeString(dir.resolve("p.csv"), "key,spaceId,count,config.proxy.mode,config.proxy.host,config.proxy.port,"
         + "config.proxy.protocol,config.proxy.username,config.proxy.password\n"
