@@ -87,19 +87,9 @@ class LedgerLockTest {
     try {
       for (int round = 0; round < 300; round++) {
         Path ledger = dir.resolve("r" + round + ".ledger.csv");
-        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
-        java.util.concurrent.Callable<LedgerLock> take = () -> {
-          start.await();
-          try {
-            return LedgerLock.acquire(ledger);
-          } catch (LedgerLockedException e) {
-            return null;
-          }
-        };
-        java.util.concurrent.Future<LedgerLock> a = pool.submit(take);
-        java.util.concurrent.Future<LedgerLock> b = pool.submit(take);
-        LedgerLock la = a.get();
-        LedgerLock lb = b.get();
+        LedgerLock[] got = race(pool, () -> LedgerLock.acquire(ledger));
+        LedgerLock la = got[0];
+        LedgerLock lb = got[1];
         assertThat(la == null || lb == null).as("round %d: both runs got the lock", round).isTrue();
         assertThat(la != null || lb != null).as("round %d: neither run got the lock", round).isTrue();
         assertThat((la != null ? la : lb).previousRunCrashed()).as("round %d", round).isFalse();
@@ -120,19 +110,9 @@ class LedgerLockTest {
       for (int round = 0; round < 300; round++) {
         Path ledger = dir.resolve("s" + round + ".ledger.csv");
         Files.writeString(LedgerLock.lockPath(ledger), "pid=999999\nstarted=2026-01-01T00:00:00Z\n");
-        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
-        java.util.concurrent.Callable<LedgerLock> take = () -> {
-          start.await();
-          try {
-            return LedgerLock.acquire(ledger, ProcessHandle.current(), lookup);
-          } catch (LedgerLockedException e) {
-            return null;
-          }
-        };
-        java.util.concurrent.Future<LedgerLock> a = pool.submit(take);
-        java.util.concurrent.Future<LedgerLock> b = pool.submit(take);
-        LedgerLock la = a.get();
-        LedgerLock lb = b.get();
+        LedgerLock[] got = race(pool, () -> LedgerLock.acquire(ledger, ProcessHandle.current(), lookup));
+        LedgerLock la = got[0];
+        LedgerLock lb = got[1];
         assertThat(la == null || lb == null).as("round %d: both runs got the lock", round).isTrue();
         assertThat(la != null || lb != null).as("round %d: neither run got the lock", round).isTrue();
         assertThat(LedgerLock.lockPath(ledger)).as("round %d", round).exists();
@@ -145,5 +125,22 @@ class LedgerLockTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** Two threads take the lock at the same instant; each gets it, or {@code null} when it was locked. */
+  private static LedgerLock[] race(java.util.concurrent.ExecutorService pool,
+      java.util.concurrent.Callable<LedgerLock> acquire) throws Exception {
+    java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+    java.util.concurrent.Callable<LedgerLock> take = () -> {
+      start.await();
+      try {
+        return acquire.call();
+      } catch (LedgerLockedException e) {
+        return null;
+      }
+    };
+    java.util.concurrent.Future<LedgerLock> a = pool.submit(take);
+    java.util.concurrent.Future<LedgerLock> b = pool.submit(take);
+    return new LedgerLock[] {a.get(), b.get()};
   }
 }
