@@ -84,7 +84,8 @@ class ManifestSchemaParityTest {
     Map<String, Object> r = new LinkedHashMap<>();
     switch (rnd.nextInt(3)) {
       case 0 -> r.put("key", "row-" + i);
-      case 1 -> r.put("name", text(rnd) + i); // a valid key, or not (then the hash)
+      // "." + i: the text may end in digits, so text + i could repeat an earlier row's name
+      case 1 -> r.put("name", text(rnd) + "." + i); // a valid key, or not (then the hash)
       default -> r.put("metadata.row", "r" + i); // keyed by the content hash
     }
     if (rnd.nextBoolean()) {
