@@ -125,20 +125,28 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
   public Mono<Reply> create(Item item) {
     return Mono.defer(() -> {
       byte[] body = json.writeValueAsBytes(item.request());
+      // handed: the body went to the channel; written: the write completed. A failed write is
+      // retry-safe (the server has no whole request), but a timeout racing the write cannot tell
+      // whether the bytes left: once handed, a timeout counts as after the request was written
+      AtomicBoolean handed = new AtomicBoolean();
       AtomicBoolean written = new AtomicBoolean();
       return http
           .headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/json")
               .set("Idempotency-Key", item.key()))
           .post()
           .uri(base + "/v1/spaces/" + encodePath(item.spaceId()) + "/runtimes")
-          .send((req, out) -> out.send(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(body)))
+          .send((req, out) -> out.send(Mono.fromSupplier(() -> {
+                handed.set(true);
+                return Unpooled.wrappedBuffer(body);
+              }))
               .then()
               .doOnSuccess(x -> written.set(true)))
           .responseSingle((res, content) -> content.asByteArray()
               .defaultIfEmpty(new byte[0])
               .map(bytes -> toReply(res.status().code(), res.responseHeaders(), bytes)))
           .timeout(requestTimeout, timer)
-          .onErrorMap(e -> !(e instanceof TransportException), e -> transportError(e, written.get()));
+          .onErrorMap(e -> !(e instanceof TransportException),
+              e -> transportError(e, e instanceof TimeoutException ? handed.get() : written.get()));
     });
   }
 

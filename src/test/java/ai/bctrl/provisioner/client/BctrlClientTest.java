@@ -129,6 +129,36 @@ class BctrlClientTest {
   }
 
   @Test
+  void aTimeoutWhileTheRequestIsStillBeingWrittenCountsAsWrittenNotAsSafeToRepeat() throws Exception {
+    // a server that accepts and never reads: a 16 MB body fills the socket buffers and its write
+    // never completes, so the timeout fires after the body went to the channel but before the
+    // write finished. Bytes have left; the server may yet read them all: not retry-safe.
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      s.setReceiveBufferSize(4096);
+      Thread accept = new Thread(() -> {
+        try {
+          java.net.Socket held = s.accept();
+          Thread.sleep(30_000);
+          held.close();
+        } catch (Exception e) {
+          // the test is over
+        }
+      });
+      accept.setDaemon(true);
+      accept.start();
+      client = BctrlClient.create(URI.create("http://127.0.0.1:" + s.getLocalPort()), "k", 2, Duration.ofMillis(800),
+          Duration.ofSeconds(2), "provisioner/test", Schedulers.parallel());
+      Item big = Item.of("big", "sp_1", new CreateRuntimeRequest(null, "big", null, null,
+          Map.of("blob", "x".repeat(16 << 20)), null));
+      Object r = client.create(big).map(Object.class::cast).onErrorResume(Mono::just).block(Duration.ofSeconds(10));
+      assertThat(r).isInstanceOf(TransportException.class);
+      TransportException te = (TransportException) r;
+      assertThat(te.kind()).isEqualTo(TransportException.Kind.TIMEOUT);
+      assertThat(te.requestWritten()).isTrue();
+    }
+  }
+
+  @Test
   void aRefusedConnectionIsAConnectFailureNothingWasSent() throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
