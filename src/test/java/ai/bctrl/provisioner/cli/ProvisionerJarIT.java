@@ -108,7 +108,9 @@ class ProvisionerJarIT {
   Run start(Map<String, String> extraEnv, String... args) throws IOException {
     String jar = System.getProperty("provisioner.jar", "target/provisioner.jar");
     assertThat(new File(jar)).as("the fat jar (run with mvn verify)").exists();
-    List<String> cmd = new ArrayList<>(List.of(
+    // default signal dispositions: a build started with SIGINT ignored must not hide our handling
+    List<String> cmd = new ArrayList<>(ai.bctrl.provisioner.testing.DefaultSignals.prefix());
+    cmd.addAll(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-jar", new File(jar).getAbsolutePath()));
     cmd.addAll(List.of(args));

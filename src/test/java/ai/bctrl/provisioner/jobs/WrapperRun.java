@@ -33,7 +33,8 @@ final class WrapperRun {
   }
 
   Process start() throws IOException {
-    List<String> command = new ArrayList<>(List.of("bash", SCRIPT.toString(), definition.toString()));
+    List<String> command = new ArrayList<>(ai.bctrl.provisioner.testing.DefaultSignals.prefix());
+    command.addAll(List.of("bash", SCRIPT.toString(), definition.toString()));
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().clear();
     pb.environment().putAll(env);
