@@ -87,7 +87,7 @@ final class RunPipeline {
     long startNanos = System.nanoTime();
     String space = s.space() != null ? s.space() : s.sandbox() ? SANDBOX_SPACE : null;
     ManifestOptions manifest = s.manifest().options(s.manifestPath(), space, io);
-    refuseOverMaxItems(manifest);
+    checkBeforeLocking(manifest);
     RunResources res = new RunResources(LedgerLock.acquire(s.ledger()), watchdog);
     try {
       // from here on a signal is a clean stop: the engine sees it (replayed) as soon as it starts
@@ -126,14 +126,21 @@ final class RunPipeline {
   }
 
   /**
-   * {@code --max-items} guards against a {@code count} typo, so it is checked in a first pass over
-   * the manifest file, before the ledger is locked or anything is sent: streaming alone would have
-   * provisioned the rows before the one that goes over. Standard input can be read only once; there
-   * the reader's own check stops the run at that row.
+   * What can refuse a manifest file as a whole is found before the ledger is locked or created, so
+   * a typo leaves no ledger behind and sends nothing. {@code --max-items} guards against a
+   * {@code count} typo, so it is checked in a first pass over the whole file: streaming alone would
+   * have provisioned the rows before the one that goes over. Otherwise reading the first row is
+   * enough to refuse an unknown column or a file that is not CSV or JSON. Standard input can be
+   * read only once; there the reader's own checks stop the run when they fail.
    */
-  private void refuseOverMaxItems(ManifestOptions manifest) {
-    if (manifest.maxItems() != null && s.manifestPath() != null) {
+  private void checkBeforeLocking(ManifestOptions manifest) {
+    if (s.manifestPath() == null) {
+      return;
+    }
+    if (manifest.maxItems() != null) {
       ManifestReader.read(manifest).then().block(); // throws MaxItemsExceededException (exit 65)
+    } else {
+      ManifestReader.read(manifest).take(1).then().block(); // throws at a bad header or start
     }
   }
 

@@ -144,6 +144,15 @@ class MainTest {
     assertThat(run("bad.csv", "--quiet")).isEqualTo(65);
     assertThat(err.toString()).contains("nmae").doesNotContain(KEY);
     assertThat(dir.resolve("bad.ledger.csv.lock")).doesNotExist();
+    assertThat(dir.resolve("bad.ledger.csv")).as("no header-only ledger left behind").doesNotExist();
+  }
+
+  @Test
+  void aFileThatIsNotJsonExits65BeforeAnyLedgerIsCreated() throws IOException {
+    Files.writeString(dir.resolve("junk.json"), "{\"name\": \"a\"} trailing");
+    assertThat(run("junk.json", "--quiet", "--sandbox")).isEqualTo(65);
+    assertThat(err.toString()).contains("junk.json");
+    assertThat(dir.resolve("junk.sandbox.ledger.csv")).doesNotExist();
   }
 
   @Test
