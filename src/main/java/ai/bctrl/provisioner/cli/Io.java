@@ -1,7 +1,9 @@
 package ai.bctrl.provisioner.cli;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -26,8 +28,23 @@ record Io(
         System.in,
         System.getenv(),
         Path.of("").toAbsolutePath(),
-        System.console() != null,
+        stderrIsTerminal(Path.of("/proc/self/fd/2"), System.console() != null),
         true);
+  }
+
+  /**
+   * Whether standard error (where progress is drawn) is a terminal. {@code System.console()} only
+   * tells whether standard input and output are, so {@code 2>run.log} typed at a terminal would get
+   * redrawn bars in the log: on Linux the descriptor's link names a tty or not. Elsewhere, or when
+   * the link cannot be read, {@code fallback}.
+   */
+  static boolean stderrIsTerminal(Path fdLink, boolean fallback) {
+    try {
+      String target = Files.readSymbolicLink(fdLink).toString();
+      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return fallback;
+    }
   }
 
   /** Whether stack traces are wanted: env {@code PROVISIONER_DEBUG} is set to anything but 0/false. */
