@@ -125,9 +125,7 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
   public Mono<Reply> create(Item item) {
     return Mono.defer(() -> {
       byte[] body = json.writeValueAsBytes(item.request());
-      // handed: the body went to the channel; written: the write completed. A failed write is
-      // retry-safe (the server has no whole request), but a timeout racing the write cannot tell
-      // whether the bytes left: once handed, a timeout counts as after the request was written
+      // handed: the body went to the channel; written: the write completed (see transportError)
       AtomicBoolean handed = new AtomicBoolean();
       AtomicBoolean written = new AtomicBoolean();
       return http
@@ -146,7 +144,7 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
               .map(bytes -> toReply(res.status().code(), res.responseHeaders(), bytes)))
           .timeout(requestTimeout, timer)
           .onErrorMap(e -> !(e instanceof TransportException),
-              e -> transportError(e, e instanceof TimeoutException ? handed.get() : written.get()));
+              e -> transportError(e, handed.get(), written.get()));
     });
   }
 
@@ -162,7 +160,7 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
               .map(bytes -> toPage(res.status().code(), res.responseHeaders(), bytes)))
           .timeout(requestTimeout, timer)
           .onErrorMap(e -> !(e instanceof TransportException || e instanceof ListingException),
-              e -> transportError(e, true));
+              e -> transportError(e, true, true));
     });
   }
 
@@ -303,10 +301,15 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
     return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  /** Maps a transport failure to a {@link TransportException}; never carries the key. */
-  static TransportException transportError(Throwable e, boolean written) {
+  /**
+   * Maps a transport failure to a {@link TransportException}; never carries the key. {@code handed}:
+   * the body went to the channel; {@code written}: its write completed. A failed write is retry-safe
+   * (the server has no whole request), but a timeout racing the write cannot tell whether the bytes
+   * left, so once the body was handed over a timeout counts as after the request was written.
+   */
+  static TransportException transportError(Throwable e, boolean handed, boolean written) {
     if (e instanceof TimeoutException) {
-      return new TransportException(TransportException.Kind.TIMEOUT, written, "no answer within the request timeout", e);
+      return new TransportException(TransportException.Kind.TIMEOUT, handed, "no answer within the request timeout", e);
     }
     if (e instanceof ConnectException || e instanceof ConnectTimeoutException || e instanceof UnknownHostException
         || e instanceof NoRouteToHostException) {
