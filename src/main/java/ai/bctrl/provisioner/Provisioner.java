@@ -1,7 +1,7 @@
 package ai.bctrl.provisioner;
 
-import ai.bctrl.provisioner.client.BctrlClient;
-import ai.bctrl.provisioner.engine.Engine;
+import ai.bctrl.provisioner.internal.client.BctrlClient;
+import ai.bctrl.provisioner.internal.engine.Engine;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;

@@ -2,8 +2,8 @@ package ai.bctrl.provisioner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.bctrl.provisioner.ledger.LedgerReader;
-import ai.bctrl.provisioner.ledger.LedgerWriter;
+import ai.bctrl.provisioner.internal.ledger.LedgerReader;
+import ai.bctrl.provisioner.internal.ledger.LedgerWriter;
 import ai.bctrl.provisioner.model.CreateRuntimeRequest;
 import ai.bctrl.provisioner.sandbox.FaultKind;
 import ai.bctrl.provisioner.sandbox.SandboxConfig;

@@ -3,9 +3,9 @@ package ai.bctrl.provisioner.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.bctrl.provisioner.manifest.ManifestEntry;
-import ai.bctrl.provisioner.manifest.ManifestOptions;
-import ai.bctrl.provisioner.manifest.ManifestReader;
+import ai.bctrl.provisioner.internal.manifest.ManifestEntry;
+import ai.bctrl.provisioner.internal.manifest.ManifestOptions;
+import ai.bctrl.provisioner.internal.manifest.ManifestReader;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;

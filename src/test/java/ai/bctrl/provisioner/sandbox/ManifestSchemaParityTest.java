@@ -3,9 +3,9 @@ package ai.bctrl.provisioner.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.bctrl.provisioner.Item;
-import ai.bctrl.provisioner.manifest.ManifestEntry;
-import ai.bctrl.provisioner.manifest.ManifestOptions;
-import ai.bctrl.provisioner.manifest.ManifestReader;
+import ai.bctrl.provisioner.internal.manifest.ManifestEntry;
+import ai.bctrl.provisioner.internal.manifest.ManifestOptions;
+import ai.bctrl.provisioner.internal.manifest.ManifestReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

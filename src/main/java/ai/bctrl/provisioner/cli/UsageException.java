@@ -1,8 +1,0 @@
-package ai.bctrl.provisioner.cli;
-
-/** A usage mistake found after parsing (a missing key, a bad combination): exit 64, one line. */
-final class UsageException extends RuntimeException {
-  UsageException(String message) {
-    super(message);
-  }
-}

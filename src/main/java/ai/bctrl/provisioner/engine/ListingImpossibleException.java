@@ -1,8 +1,0 @@
-package ai.bctrl.provisioner.engine;
-
-/** A space could not be listed, even after retries. */
-final class ListingImpossibleException extends RuntimeException {
-  ListingImpossibleException(String message) {
-    super(message, null, false, false);
-  }
-}

@@ -1,0 +1,141 @@
+package ai.bctrl.provisioner.internal.cli;
+
+import ai.bctrl.provisioner.internal.ledger.LedgerException;
+import ai.bctrl.provisioner.internal.manifest.ManifestException;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The executable: {@code java -jar provisioner.jar [run|validate|sandbox] ...}. Without a command
+ * name the arguments are {@code run}'s, so {@code java -jar provisioner.jar manifest.csv} works.
+ */
+public final class Main {
+  private static final Set<String> TOP_LEVEL =
+      Set.of("run", "validate", "sandbox", "help", "-h", "--help", "-V", "--version");
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    reactor.core.publisher.Hooks.onErrorDropped(e -> { });
+    int code = execute(args, Io.system());
+    System.out.flush();
+    System.err.flush();
+    System.exit(code);
+  }
+
+  /** Runs one invocation and returns its exit code; never calls {@code System.exit}. */
+  static int execute(String[] args, Io io) {
+    CommandLine cl = commandLine(io);
+    String[] effective = args.length > 0 && !TOP_LEVEL.contains(args[0]) ? prepend("run", args) : args;
+    try {
+      return cl.execute(effective);
+    } finally {
+      io.out().flush();
+      io.err().flush();
+    }
+  }
+
+  static CommandLine commandLine(Io io) {
+    CommandLine cl = new CommandLine(new Top());
+    cl.addSubcommand("run", new RunCommand(io));
+    cl.addSubcommand("validate", new ValidateCommand(io));
+    cl.addSubcommand("sandbox", new SandboxCommand(io));
+    cl.setOut(io.out());
+    cl.setErr(io.err());
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setParameterExceptionHandler((ex, args) -> {
+      String cmd = ex.getCommandLine().getCommandName();
+      String where = ex.getCommandLine() == cl ? "" : " " + cmd;
+      io.err().println("provisioner" + where + ": " + oneLine(ex.getMessage())
+          + "; see 'java -jar provisioner.jar" + where + " --help'");
+      return ExitCodes.USAGE;
+    });
+    cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      int code = codeOf(ex);
+      if (code == ExitCodes.INTERNAL && !(ex instanceof RunFailedException)) {
+        io.err().println("provisioner: internal error: " + describe(ex)
+            + (io.debug() ? "" : "; rerun with PROVISIONER_DEBUG=1 for the stack trace and report it"));
+        if (io.debug()) {
+          ex.printStackTrace(io.err());
+        }
+      } else {
+        io.err().println("provisioner: " + oneLine(ex.getMessage()));
+      }
+      return code;
+    });
+    return cl;
+  }
+
+  static int codeOf(Throwable ex) {
+    if (ex instanceof UsageException || ex instanceof LedgerException) {
+      return ExitCodes.USAGE;
+    }
+    if (ex instanceof ManifestException) {
+      return ExitCodes.MANIFEST;
+    }
+    return ExitCodes.INTERNAL;
+  }
+
+  static String describe(Throwable ex) {
+    String m = ex.getMessage();
+    return ex.getClass().getSimpleName() + (m == null ? "" : ": " + oneLine(m));
+  }
+
+  static String oneLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    String first = s.strip().lines().findFirst().orElse("");
+    return first;
+  }
+
+  private static String[] prepend(String first, String[] rest) {
+    String[] out = new String[rest.length + 1];
+    out[0] = first;
+    System.arraycopy(rest, 0, out, 1, rest.length);
+    return out;
+  }
+
+  /** The top command: only help and version; the work is in its subcommands. */
+  @Command(
+      name = "java -jar provisioner.jar",
+      mixinStandardHelpOptions = true,
+      versionProvider = Version.class,
+      description = {
+        "Provisions bctrl browser runtimes from a manifest, reliably and resumably.",
+        "",
+        "  [run] [OPTIONS] MANIFEST     provision every item of MANIFEST",
+        "  validate [OPTIONS] MANIFEST  check MANIFEST, print the plan; no network",
+        "  sandbox [OPTIONS]            serve a simulated bctrl API on localhost",
+        "",
+        "Try:  java -jar provisioner.jar --sandbox sample-data/runtimes.csv",
+        "Help: java -jar provisioner.jar run --help",
+        ""
+      },
+      footer = {"", "Exit codes: 0 all done, 2 some items not done, 3 stopped early, 64 usage, 65 bad manifest, "
+          + "130/143 interrupted, 1 internal error."})
+  static final class Top implements java.util.concurrent.Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    /** Without a command or a manifest there is nothing to do: usage on stderr, exit 64. */
+    @Override
+    public Integer call() {
+      spec.commandLine().usage(spec.commandLine().getErr());
+      return ExitCodes.USAGE;
+    }
+  }
+
+  /** The version from the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"provisioner " + (v == null ? "(development build)" : v)
+          + " (Java " + System.getProperty("java.version") + ")"};
+    }
+  }
+
+}

@@ -1,0 +1,207 @@
+package ai.bctrl.provisioner.internal.cli;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code run}: provision every item of a manifest. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+      "Provision every item of MANIFEST, recording each outcome in the ledger as it ends.",
+      "Rerunning with the same ledger resumes: done items are skipped, the rest are settled and tried again.",
+      "The API key comes from BCTRL_API_KEY or --api-key-file; no flag takes the key itself."
+    },
+    footer = {"", "Durations: 250ms, 30s, 5m, 1h or ISO-8601 (PT30S).",
+        "Exit codes: 0 every item created or adopted; 2 some failed/invalid/unhealthy/unknown; 3 stopped early "
+            + "(key rejected, quota, too many failures, --deadline); 64 usage (bad flags, no key, ledger locked); "
+            + "65 manifest unreadable or --max-items exceeded; 130/143 SIGINT/SIGTERM; 1 internal error."})
+final class RunCommand implements Callable<Integer> {
+  static final String DEFAULT_BASE_URL = "https://api.bctrl.ai";
+
+  private final Io io;
+
+  @Mixin ManifestArgs manifest;
+
+  @Option(names = "--base-url", paramLabel = "URL",
+      description = "API root. Env: BCTRL_BASE_URL. Default: " + DEFAULT_BASE_URL + ".")
+  String baseUrl;
+
+  @Option(names = "--api-key-file", paramLabel = "PATH",
+      description = "Read the API key from this file; otherwise from env BCTRL_API_KEY.")
+  Path apiKeyFile;
+
+  @Option(names = "--concurrency", paramLabel = "N", defaultValue = "8",
+      description = "Most create calls in flight at once. Default: ${DEFAULT-VALUE}.")
+  int concurrency;
+
+  @Option(names = "--rate", paramLabel = "R", defaultValue = "10",
+      description = "Most create calls started per second, every attempt counted; 0 = no limit. Default: ${DEFAULT-VALUE}.")
+  double rate;
+
+  @Option(names = "--burst", paramLabel = "B", defaultValue = "1",
+      description = "Token-bucket burst for --rate. Default: ${DEFAULT-VALUE}.")
+  int burst;
+
+  @Option(names = "--max-attempts", paramLabel = "N", defaultValue = "5",
+      description = "Attempts per item, the first included; attempts answered 429 do not count. Default: ${DEFAULT-VALUE}.")
+  int maxAttempts;
+
+  @Option(names = "--request-timeout", paramLabel = "D", defaultValue = "60s",
+      converter = Converters.DurationConverter.class,
+      description = "Bound on one whole create call. Default: ${DEFAULT-VALUE}.")
+  Duration requestTimeout;
+
+  @Option(names = "--settle-delay", paramLabel = "D", defaultValue = "15s",
+      converter = Converters.DurationConverter.class,
+      description = "After an uncertain failure, how long to wait before checking the server for the item. "
+          + "Default: ${DEFAULT-VALUE}.")
+  Duration settleDelay;
+
+  @Option(names = "--max-consecutive-failures", paramLabel = "N", defaultValue = "50",
+      description = "Stop the run (exit 3) after this many failed attempts in a row. Default: ${DEFAULT-VALUE}.")
+  int maxConsecutiveFailures;
+
+  @Option(names = "--replace-unhealthy",
+      description = "On resume, create a replacement (key <item key>#r<n>) for items whose last outcome is unhealthy.")
+  boolean replaceUnhealthy;
+
+  @Option(names = "--deadline", paramLabel = "D", converter = Converters.DurationConverter.class,
+      description = "Bound on the whole run; then stop like on SIGTERM and exit 3.")
+  Duration deadline;
+
+  @Option(names = "--grace", paramLabel = "D", defaultValue = "10s", converter = Converters.DurationConverter.class,
+      description = "On SIGINT/SIGTERM or the deadline, how long in-flight calls may finish. Default: ${DEFAULT-VALUE}.")
+  Duration grace;
+
+  @Option(names = "--summary", paramLabel = "PATH", description = "Also write the run summary as JSON.")
+  Path summary;
+
+  @Option(names = "--sandbox",
+      description = "Start the simulated API in-process, point the run at it and use its key.")
+  boolean sandbox;
+
+  @Option(names = "--dry-run", description = "The same as the validate command: check and plan, no network.")
+  boolean dryRun;
+
+  @Option(names = "--quiet", description = "No progress output.")
+  boolean quiet;
+
+  RunCommand(Io io) {
+    this.io = io;
+  }
+
+  @Override
+  public Integer call() {
+    manifest.check();
+    if (dryRun) {
+      return ValidateCommand.plan(manifest, sandbox, io);
+    }
+    RunSettings settings = settings();
+    return new RunPipeline(settings, io).run();
+  }
+
+  RunSettings settings() {
+    atLeast("--concurrency", concurrency, 1);
+    atLeast("--burst", burst, 1);
+    atLeast("--max-attempts", maxAttempts, 1);
+    atLeast("--max-consecutive-failures", maxConsecutiveFailures, 1);
+    if (!(rate >= 0) || Double.isInfinite(rate)) {
+      throw new UsageException("--rate must be >= 0 (0 = no limit) but was " + rate);
+    }
+    if (requestTimeout.isZero()) {
+      throw new UsageException("--request-timeout must be more than 0");
+    }
+    if (deadline != null && deadline.isZero()) {
+      throw new UsageException("--deadline must be more than 0");
+    }
+    URI base = null;
+    String key = null;
+    if (!sandbox) {
+      String url = baseUrl != null ? baseUrl : io.env().getOrDefault("BCTRL_BASE_URL", DEFAULT_BASE_URL);
+      base = parseBaseUrl(url);
+      key = apiKey();
+    }
+    String space = manifest.space != null ? manifest.space : blankToNull(io.env().get("BCTRL_SPACE_ID"));
+    Path ledger = io.workDir().resolve(manifest.ledgerPath(io.workDir(), sandbox));
+    return new RunSettings(manifest, manifestPath(), space, ledger, base, key, concurrency, rate, burst, maxAttempts,
+        requestTimeout, settleDelay, maxConsecutiveFailures, replaceUnhealthy, deadline, grace,
+        summary == null ? null : io.workDir().resolve(summary), sandbox, quiet);
+  }
+
+  Path manifestPath() {
+    return manifest.stdin() ? null : io.workDir().resolve(manifest.manifest);
+  }
+
+  private static void atLeast(String option, int value, int min) {
+    if (value < min) {
+      throw new UsageException(option + " must be >= " + min + " but was " + value);
+    }
+  }
+
+  private static URI parseBaseUrl(String url) {
+    try {
+      URI u = new URI(url);
+      if (u.getHost() != null && ("https".equalsIgnoreCase(u.getScheme()) || "http".equalsIgnoreCase(u.getScheme()))
+          && u.getUserInfo() == null) {
+        return u;
+      }
+    } catch (java.net.URISyntaxException e) {
+      // reported below
+    }
+    throw new UsageException("--base-url/BCTRL_BASE_URL must be an http(s) URL without credentials, "
+        + "like https://api.bctrl.ai");
+  }
+
+  private String apiKey() {
+    String key;
+    String source;
+    if (apiKeyFile != null) {
+      Path file = io.workDir().resolve(apiKeyFile);
+      source = "--api-key-file " + apiKeyFile;
+      try {
+        key = Files.readString(file, StandardCharsets.UTF_8);
+        if (key.startsWith("\uFEFF")) {
+          key = key.substring(1); // a byte order mark, as some editors save UTF-8
+        }
+        key = key.strip();
+      } catch (IOException e) {
+        throw new UsageException("cannot read --api-key-file " + apiKeyFile + " ("
+            + (e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                : e.getClass().getSimpleName()) + ")");
+      }
+    } else {
+      key = io.env().get("BCTRL_API_KEY");
+      source = "BCTRL_API_KEY";
+      if (key == null || key.isBlank()) {
+        throw new UsageException("no API key: set BCTRL_API_KEY or pass --api-key-file PATH "
+            + "(or try --sandbox to run against the simulated API)");
+      }
+      key = key.strip();
+    }
+    if (key.isEmpty()) {
+      throw new UsageException(source + " is empty; it must hold the API key");
+    }
+    if (key.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+      throw new UsageException(source + " holds more than one key-like token or control characters; "
+          + "it must hold the API key alone");
+    }
+    return key;
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.strip();
+  }
+}

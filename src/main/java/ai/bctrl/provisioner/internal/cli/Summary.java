@@ -1,0 +1,205 @@
+package ai.bctrl.provisioner.internal.cli;
+
+import ai.bctrl.provisioner.internal.Durations;
+import ai.bctrl.provisioner.ItemResult;
+import ai.bctrl.provisioner.Outcome;
+import ai.bctrl.provisioner.RetryCause;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * What a run did: counts per outcome, attempts and retries by cause, creates per second, latency
+ * percentiles and wall time. Fed one result at a time (from one thread at a time); rendered as
+ * text for standard error and as JSON for {@code --summary}. Holds no secret: it sees no request.
+ */
+final class Summary {
+  private final EnumMap<Outcome, Long> outcomes = new EnumMap<>(Outcome.class);
+  private long[] latencies = new long[1024];
+  private int latencyCount;
+  private long attempts;
+  private long skippedDone;
+  private long keptUnhealthy;
+  private Retries retries = Retries.NONE;
+  private Duration wall = Duration.ZERO;
+  private String stoppedBecause;
+  private int exitCode = -1;
+  private String manifest;
+  private String ledger;
+
+  /** Retries by cause, as the engine counts them. */
+  record Retries(long rateLimited, long server5xx, long timeout, long reset, long other) {
+    static final Retries NONE = new Retries(0, 0, 0, 0, 0);
+
+    /** The engine's counts ({@code Provisioner.stats().retries()}); a cause it has not counted is 0. */
+    static Retries of(Map<RetryCause, Long> r) {
+      return new Retries(r.getOrDefault(RetryCause.RATE_LIMITED, 0L), r.getOrDefault(RetryCause.SERVER_5XX, 0L),
+          r.getOrDefault(RetryCause.TIMEOUT, 0L), r.getOrDefault(RetryCause.RESET, 0L),
+          r.getOrDefault(RetryCause.OTHER, 0L));
+    }
+
+    long total() {
+      return rateLimited + server5xx + timeout + reset + other;
+    }
+  }
+
+  Summary() {
+    for (Outcome o : Outcome.values()) {
+      outcomes.put(o, 0L);
+    }
+  }
+
+  /** Counts one item that ended in this run. */
+  synchronized void add(ItemResult r) {
+    outcomes.merge(r.outcome(), 1L, Long::sum);
+    attempts += r.attempts();
+    if (r.attempts() > 0) {
+      if (latencyCount == latencies.length) {
+        latencies = Arrays.copyOf(latencies, latencies.length * 2);
+      }
+      latencies[latencyCount++] = Math.max(0, r.latencyMs());
+    }
+  }
+
+  synchronized void skippedDone() {
+    skippedDone++;
+  }
+
+  synchronized void keptUnhealthy() {
+    keptUnhealthy++;
+  }
+
+  synchronized long count(Outcome o) {
+    return outcomes.get(o);
+  }
+
+  synchronized long ended() {
+    return outcomes.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  synchronized long skippedDoneCount() {
+    return skippedDone;
+  }
+
+  synchronized long keptUnhealthyCount() {
+    return keptUnhealthy;
+  }
+
+  synchronized void retries(Retries r) {
+    this.retries = r;
+  }
+
+  synchronized long retriesTotal() {
+    return retries.total();
+  }
+
+  /** Names the manifest and ledger in the JSON form. */
+  synchronized void files(String manifest, String ledger) {
+    this.manifest = manifest;
+    this.ledger = ledger;
+  }
+
+  synchronized void finish(Duration wall, String stoppedBecause, int exitCode) {
+    this.wall = wall;
+    this.stoppedBecause = stoppedBecause;
+    this.exitCode = exitCode;
+  }
+
+  /** The latency at percentile {@code p} (0..100) by nearest rank, or -1 when there is none. */
+  synchronized long percentile(double p) {
+    if (latencyCount == 0) {
+      return -1;
+    }
+    long[] sorted = Arrays.copyOf(latencies, latencyCount);
+    Arrays.sort(sorted);
+    int rank = (int) Math.ceil(p / 100.0 * latencyCount);
+    return sorted[Math.min(latencyCount, Math.max(1, rank)) - 1];
+  }
+
+  synchronized double createsPerSecond() {
+    double s = wall.toNanos() / 1e9;
+    return s <= 0 ? 0 : outcomes.get(Outcome.CREATED) / s;
+  }
+
+  /** The text for standard error, several lines, ending in a newline. */
+  synchronized String render() {
+    StringBuilder sb = new StringBuilder();
+    StringJoiner counts = new StringJoiner(", ");
+    for (Outcome o : Outcome.values()) {
+      counts.add(outcomes.get(o) + " " + o.wire());
+    }
+    sb.append("summary:\n");
+    sb.append("  items      ").append(counts);
+    sb.append("; ").append(skippedDone).append(" already done");
+    if (keptUnhealthy > 0) {
+      sb.append(", ").append(keptUnhealthy).append(" kept unhealthy");
+    }
+    sb.append('\n');
+    sb.append("  attempts   ").append(attempts).append(" (retries: ")
+        .append(retries.rateLimited).append(" after 429, ")
+        .append(retries.server5xx).append(" after 5xx, ")
+        .append(retries.timeout).append(" after timeout, ")
+        .append(retries.reset).append(" after reset")
+        .append(retries.other > 0 ? ", " + retries.other + " other" : "").append(")\n");
+    sb.append("  rate       ").append(String.format(Locale.ROOT, "%.1f creates/s", createsPerSecond())).append('\n');
+    if (latencyCount > 0) {
+      sb.append("  latency    p50 ").append(percentile(50)).append("ms, p90 ").append(percentile(90))
+          .append("ms, p99 ").append(percentile(99)).append("ms, max ").append(percentile(100)).append("ms\n");
+    } else {
+      sb.append("  latency    no calls made\n");
+    }
+    sb.append("  wall time  ").append(Durations.format(wall)).append('\n');
+    if (stoppedBecause != null) {
+      sb.append("  stopped    ").append(stoppedBecause).append('\n');
+    }
+    if (exitCode >= 0) {
+      sb.append("  exit code  ").append(exitCode).append('\n');
+    }
+    return sb.toString();
+  }
+
+  /** The same as JSON. */
+  synchronized String json() {
+    JsonMapper mapper = JsonMapper.builder().build();
+    ObjectNode root = mapper.createObjectNode();
+    root.put("manifest", manifest);
+    root.put("ledger", ledger);
+    ObjectNode o = root.putObject("outcomes");
+    for (Outcome out : Outcome.values()) {
+      o.put(out.wire(), outcomes.get(out));
+    }
+    root.put("alreadyDone", skippedDone);
+    root.put("keptUnhealthy", keptUnhealthy);
+    root.put("attempts", attempts);
+    ObjectNode r = root.putObject("retries");
+    r.put("rateLimited429", retries.rateLimited);
+    r.put("server5xx", retries.server5xx);
+    r.put("timeout", retries.timeout);
+    r.put("reset", retries.reset);
+    r.put("other", retries.other);
+    root.put("createsPerSecond", Math.round(createsPerSecond() * 100) / 100.0);
+    ObjectNode l = root.putObject("latencyMs");
+    Map<String, Long> ps = new LinkedHashMap<>();
+    ps.put("p50", percentile(50));
+    ps.put("p90", percentile(90));
+    ps.put("p99", percentile(99));
+    ps.put("max", percentile(100));
+    ps.forEach((k, v) -> {
+      if (v < 0) {
+        l.putNull(k);
+      } else {
+        l.put(k, v);
+      }
+    });
+    root.put("wallTimeMs", wall.toMillis());
+    root.put("stopped", stoppedBecause);
+    root.put("exitCode", exitCode);
+    return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+  }
+}

@@ -1,0 +1,74 @@
+package ai.bctrl.provisioner.internal.cli;
+
+import ai.bctrl.provisioner.internal.ledger.LedgerWriter;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntSupplier;
+
+/**
+ * A run asked to stop must end: once {@link #arm armed}, if the run has not {@link #finished()}
+ * within the grace plus {@link #STUCK_SLACK}, the ledger is forced to disk and the process halts
+ * with the stop's exit code, leaving the lock file so the next run settles what may have been in
+ * flight. In-process runs (tests) never halt the JVM. It waits on its own daemon thread, never on a
+ * Netty or parallel thread.
+ */
+final class Watchdog {
+  /** How long past its grace a stopping run may take before the watchdog ends the process. */
+  static final Duration STUCK_SLACK = Duration.ofSeconds(15);
+
+  private final Io io;
+  private final IntSupplier exitCode;
+  private final AtomicBoolean armed = new AtomicBoolean();
+  private final AtomicBoolean finished = new AtomicBoolean();
+  private volatile LedgerWriter ledger;
+
+  /** @param exitCode the code to halt with, asked at the moment of halting */
+  Watchdog(Io io, IntSupplier exitCode) {
+    this.io = io;
+    this.exitCode = exitCode;
+  }
+
+  /** The ledger to force before halting. */
+  void watch(LedgerWriter ledger) {
+    this.ledger = ledger;
+  }
+
+  /** The run has ended (or is closing down by itself): the watchdog stands down. */
+  void finished() {
+    finished.set(true);
+  }
+
+  /** Starts the countdown of {@code grace} plus {@link #STUCK_SLACK}; only the first call counts. */
+  void arm(Duration grace) {
+    if (!armed.compareAndSet(false, true)) {
+      return;
+    }
+    Thread t = new Thread(() -> {
+      try {
+        Thread.sleep(grace.plus(STUCK_SLACK).toMillis());
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (finished.get()) {
+        return;
+      }
+      io.err().println("provisioner: the run did not stop within the grace; exiting now"
+          + " (the next run settles the calls that were in flight)");
+      io.err().flush();
+      LedgerWriter w = ledger;
+      if (w != null) {
+        try {
+          w.force();
+        } catch (IOException | RuntimeException e) {
+          // nothing more can be done
+        }
+      }
+      if (io.mayHalt()) {
+        Runtime.getRuntime().halt(exitCode.getAsInt());
+      }
+    }, "stop-watchdog");
+    t.setDaemon(true);
+    t.start();
+  }
+}

@@ -1,0 +1,327 @@
+package ai.bctrl.provisioner.internal.client;
+
+import ai.bctrl.provisioner.Item;
+import ai.bctrl.provisioner.model.ApiError;
+import ai.bctrl.provisioner.model.BrowserRuntime;
+import ai.bctrl.provisioner.model.RuntimeStatus;
+import ai.bctrl.provisioner.model.WireEnum;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.HttpProtocol;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.PrematureCloseException;
+import reactor.netty.resources.ConnectionProvider;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The bctrl runtimes API over one Reactor Netty {@link HttpClient} and one connection pool.
+ *
+ * <p>The pool holds {@code maxConnections} connections (the engine's concurrency plus a little
+ * room for listings), kept alive and closed after 30 s idle (below common server and load-balancer
+ * idle timeouts, so we do not write onto a connection the server is closing). HTTPS verifies
+ * certificates and offers HTTP/2 by ALPN; plain http stays on HTTP/1.1 (prior-knowledge h2c would
+ * break HTTP/1.1 servers). Reactor Netty's own silent retry is off: every attempt is the engine's.
+ * Each call is bounded as a whole by the request timeout, not only between reads.
+ *
+ * <p>Cold: nothing is sent until a returned {@code Mono} is subscribed; cancelling it aborts the
+ * call and closes its connection. {@link #close()} releases the pool.
+ */
+public final class BctrlClient implements RuntimeApi, AutoCloseable {
+
+  /** How long an idle pooled connection is kept. */
+  static final Duration MAX_IDLE = Duration.ofSeconds(30);
+
+  private static final String[] REQUEST_ID_HEADERS = {"x-request-id", "x-bctrl-request-id"};
+
+  private final String base;
+  private final HttpClient http;
+  private final ConnectionProvider pool;
+  private final Duration requestTimeout;
+  private final Scheduler timer;
+  private final JsonMapper json;
+
+  private BctrlClient(String base, HttpClient http, ConnectionProvider pool, Duration requestTimeout,
+      Scheduler timer, JsonMapper json) {
+    this.base = base;
+    this.http = http;
+    this.pool = pool;
+    this.requestTimeout = requestTimeout;
+    this.timer = timer;
+    this.json = json;
+  }
+
+  /**
+   * A client for {@code baseUrl}.
+   *
+   * @param maxConnections size of the connection pool
+   * @param requestTimeout bound on each whole call (connect, send, wait, read)
+   * @param connectTimeout bound on making a connection
+   * @param userAgent the {@code User-Agent} header
+   * @param timer where the request timeout is measured
+   */
+  public static BctrlClient create(URI baseUrl, String apiKey, int maxConnections, Duration requestTimeout,
+      Duration connectTimeout, String userAgent, Scheduler timer) {
+    Objects.requireNonNull(apiKey, "apiKey");
+    String scheme = String.valueOf(baseUrl.getScheme()).toLowerCase(java.util.Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      throw new IllegalArgumentException("baseUrl must be an http or https URL but was " + baseUrl);
+    }
+    String base = baseUrl.toString().replaceAll("/+$", "");
+    ConnectionProvider pool = ConnectionProvider.builder("provisioner")
+        .maxConnections(maxConnections)
+        .pendingAcquireMaxCount(-1)
+        .pendingAcquireTimeout(requestTimeout.plus(connectTimeout))
+        .maxIdleTime(MAX_IDLE)
+        .maxLifeTime(Duration.ofMinutes(10))
+        .evictInBackground(MAX_IDLE)
+        .build();
+    HttpClient http = HttpClient.create(pool)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
+        .option(ChannelOption.SO_KEEPALIVE, true)
+        .keepAlive(true)
+        .disableRetry(true)
+        .headers(h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + apiKey)
+            .set(HttpHeaderNames.USER_AGENT, userAgent)
+            .set(HttpHeaderNames.ACCEPT, "application/json"));
+    if (scheme.equals("https")) {
+      http = http.secure().protocol(HttpProtocol.HTTP11, HttpProtocol.H2);
+    } else {
+      http = http.protocol(HttpProtocol.HTTP11);
+    }
+    return new BctrlClient(base, http, pool, requestTimeout, timer, JsonMapper.builder().build());
+  }
+
+  /** {@code provisioner/<version>}, the version from the jar manifest or {@code dev}. */
+  public static String defaultUserAgent() {
+    String v = BctrlClient.class.getPackage().getImplementationVersion();
+    return "provisioner/" + (v == null || v.isBlank() ? "dev" : v);
+  }
+
+  @Override
+  public Mono<Reply> create(Item item) {
+    return Mono.defer(() -> {
+      byte[] body = json.writeValueAsBytes(item.request());
+      // handed: the body went to the channel; written: the write completed (see transportError)
+      AtomicBoolean handed = new AtomicBoolean();
+      AtomicBoolean written = new AtomicBoolean();
+      return http
+          .headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+              .set("Idempotency-Key", item.key()))
+          .post()
+          .uri(base + "/v1/spaces/" + encodePath(item.spaceId()) + "/runtimes")
+          .send((req, out) -> out.send(Mono.fromSupplier(() -> {
+                handed.set(true);
+                return Unpooled.wrappedBuffer(body);
+              }))
+              .then()
+              .doOnSuccess(x -> written.set(true)))
+          .responseSingle((res, content) -> content.asByteArray()
+              .defaultIfEmpty(new byte[0])
+              .map(bytes -> toReply(res.status().code(), res.responseHeaders(), bytes)))
+          .timeout(requestTimeout, timer)
+          .onErrorMap(e -> !(e instanceof TransportException),
+              e -> transportError(e, handed.get(), written.get()));
+    });
+  }
+
+  @Override
+  public Mono<ListPage> listPage(String spaceId, String cursor) {
+    return Mono.defer(() -> {
+      String uri = base + "/v1/spaces/" + encodePath(spaceId) + "/runtimes"
+          + (cursor == null ? "" : "?cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
+      return http.get()
+          .uri(uri)
+          .responseSingle((res, content) -> content.asByteArray()
+              .defaultIfEmpty(new byte[0])
+              .map(bytes -> toPage(res.status().code(), res.responseHeaders(), bytes)))
+          .timeout(requestTimeout, timer)
+          .onErrorMap(e -> !(e instanceof TransportException || e instanceof ListingException),
+              e -> transportError(e, true, true));
+    });
+  }
+
+  /**
+   * Releases the connection pool: waits (up to 5 s) for it to close, except on a thread where
+   * Reactor forbids blocking (a Netty or parallel thread), where it starts the release and returns.
+   */
+  @Override
+  public void close() {
+    if (Schedulers.isInNonBlockingThread()) {
+      pool.disposeLater().subscribe(null, e -> { });
+    } else {
+      pool.disposeLater().block(Duration.ofSeconds(5));
+    }
+  }
+
+  /** Whether {@link #close()} has released the pool. */
+  boolean isClosed() {
+    return pool.isDisposed();
+  }
+
+  Reply toReply(int status, HttpHeaders headers, byte[] body) {
+    String retryAfter = headers.get(HttpHeaderNames.RETRY_AFTER);
+    String headerId = headerRequestId(headers);
+    JsonNode node = readTree(body);
+    if (status >= 200 && status < 300) {
+      BrowserRuntime runtime = node == null ? null : toRuntime(node);
+      String id = node == null ? null : text(node, "requestId");
+      return new Reply(status, runtime, null, id != null ? id : headerId, retryAfter);
+    }
+    ApiError error = null;
+    if (node != null && node.isObject()) {
+      try {
+        error = json.treeToValue(node, ApiError.class);
+      } catch (JacksonException e) {
+        error = null;
+      }
+    }
+    String id = error != null && error.requestId() != null ? error.requestId() : headerId;
+    return new Reply(status, null, error, id, retryAfter);
+  }
+
+  ListPage toPage(int status, HttpHeaders headers, byte[] body) {
+    JsonNode node = readTree(body);
+    if (status < 200 || status >= 300) {
+      Reply r = toReply(status, headers, body);
+      throw new ListingException("listing answered HTTP " + status
+          + (r.error() != null && r.error().error() != null ? ": " + r.error().error() : ""), r);
+    }
+    JsonNode array = null;
+    String next = null;
+    if (node != null && node.isArray()) {
+      array = node;
+    } else if (node != null && node.isObject()) {
+      array = node.get("runtimes") != null && node.get("runtimes").isArray() ? node.get("runtimes") : node.get("data");
+      // a cursor we cannot read must not pass for "no more pages": the rest would go unseen
+      JsonNode cursor = node.get("nextCursor");
+      if (cursor != null && !cursor.isNull()) {
+        if (!cursor.isString() && !cursor.isIntegralNumber()) {
+          throw new ListingException("listing answered HTTP " + status + " with a nextCursor that is not a cursor: "
+              + cursor, new Reply(status, null, null, headerRequestId(headers), null));
+        }
+        next = cursor.asString();
+      }
+    }
+    if (array == null || !array.isArray()) {
+      throw new ListingException("listing answered HTTP " + status + " with a body that is not a listing",
+          new Reply(status, null, null, headerRequestId(headers), null));
+    }
+    List<BrowserRuntime> runtimes = new ArrayList<>(array.size());
+    for (JsonNode e : array) {
+      BrowserRuntime r = toRuntime(e);
+      if (r != null) {
+        runtimes.add(r);
+      }
+    }
+    return new ListPage(runtimes, next == null || next.isEmpty() ? null : next);
+  }
+
+  private JsonNode readTree(byte[] body) {
+    if (body.length == 0) {
+      return null;
+    }
+    try {
+      return json.readTree(body);
+    } catch (JacksonException e) {
+      return null;
+    }
+  }
+
+  /**
+   * A runtime read leniently: an unknown status becomes {@code null} rather than an error, so one
+   * odd element never hides the rest of a listing. Without an {@code id} it is not a runtime.
+   */
+  @SuppressWarnings("unchecked")
+  BrowserRuntime toRuntime(JsonNode n) {
+    if (n == null || !n.isObject() || text(n, "id") == null) {
+      return null;
+    }
+    String status = text(n, "status");
+    Map<String, Object> metadata = null;
+    JsonNode m = n.get("metadata");
+    if (m != null && m.isObject()) {
+      metadata = json.convertValue(m, LinkedHashMap.class);
+    }
+    List<String> caps = null;
+    JsonNode c = n.get("capabilities");
+    if (c != null && c.isArray()) {
+      caps = new ArrayList<>();
+      for (JsonNode x : c) {
+        if (x.isString()) { // asString() throws on an object or array: skip what is not a name
+          caps.add(x.asString());
+        }
+      }
+    }
+    return new BrowserRuntime(text(n, "id"), text(n, "name"), text(n, "spaceId"),
+        status == null ? null : WireEnum.fromWire(RuntimeStatus.class, status).orElse(null),
+        text(n, "kind"), text(n, "type"), text(n, "region"), text(n, "createdAt"), text(n, "updatedAt"),
+        caps, metadata);
+  }
+
+  private static String text(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    return v == null || !v.isString() ? null : v.asString();
+  }
+
+  private static String headerRequestId(HttpHeaders headers) {
+    for (String h : REQUEST_ID_HEADERS) {
+      String v = headers.get(h);
+      if (v != null && !v.isBlank()) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  static String encodePath(String segment) {
+    return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  /**
+   * Maps a transport failure to a {@link TransportException}; never carries the key. {@code handed}:
+   * the body went to the channel; {@code written}: its write completed. A failed write is retry-safe
+   * (the server has no whole request), but a timeout racing the write cannot tell whether the bytes
+   * left, so once the body was handed over a timeout counts as after the request was written.
+   */
+  static TransportException transportError(Throwable e, boolean handed, boolean written) {
+    if (e instanceof TimeoutException) {
+      return new TransportException(TransportException.Kind.TIMEOUT, handed, "no answer within the request timeout", e);
+    }
+    if (e instanceof ConnectException || e instanceof ConnectTimeoutException || e instanceof UnknownHostException
+        || e instanceof NoRouteToHostException) {
+      return new TransportException(TransportException.Kind.CONNECT, false, "could not connect: " + e.getMessage(), e);
+    }
+    if (e instanceof javax.net.ssl.SSLException) {
+      return new TransportException(TransportException.Kind.OTHER, written, "TLS failed: " + e.getMessage(), e);
+    }
+    if (e instanceof PrematureCloseException || e instanceof ClosedChannelException || e instanceof IOException) {
+      return new TransportException(TransportException.Kind.RESET, written,
+          written ? "connection closed after the request was sent" : "connection closed before the request was sent", e);
+    }
+    return new TransportException(TransportException.Kind.OTHER, written, String.valueOf(e.getMessage()), e);
+  }
+}

@@ -1,0 +1,25 @@
+package ai.bctrl.provisioner.internal.client;
+
+import ai.bctrl.provisioner.Item;
+import reactor.core.publisher.Mono;
+
+/**
+ * The two calls the engine makes. {@link BctrlClient} is the real one; engine tests use fakes.
+ * Both are cold: nothing is sent until subscription, and cancelling cancels the call.
+ */
+public interface RuntimeApi {
+
+  /**
+   * One create call for {@code item}. Emits the answer, whatever its status, or errors with a
+   * {@link TransportException} when there was no complete answer (refused, reset, timed out).
+   */
+  Mono<Reply> create(Item item);
+
+  /**
+   * One page of {@code GET /v1/spaces/{id}/runtimes}. Errors with {@link ListingException} for a
+   * non-2xx or unreadable answer, or {@link TransportException}.
+   *
+   * @param cursor the {@code nextCursor} of the previous page, or {@code null} for the first
+   */
+  Mono<ListPage> listPage(String spaceId, String cursor);
+}

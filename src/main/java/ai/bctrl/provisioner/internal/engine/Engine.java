@@ -1,0 +1,387 @@
+package ai.bctrl.provisioner.internal.engine;
+
+import ai.bctrl.provisioner.ApiKeyRejectedException;
+import ai.bctrl.provisioner.Item;
+import ai.bctrl.provisioner.internal.KeyHashSet;
+import ai.bctrl.provisioner.ItemResult;
+import ai.bctrl.provisioner.Outcome;
+import ai.bctrl.provisioner.ProvisionerConfig;
+import ai.bctrl.provisioner.ProvisionerStats;
+import ai.bctrl.provisioner.QuotaExceededException;
+import ai.bctrl.provisioner.RetryCause;
+import ai.bctrl.provisioner.TooManyFailuresException;
+import ai.bctrl.provisioner.internal.client.RuntimeApi;
+import ai.bctrl.provisioner.model.BrowserRuntime;
+import ai.bctrl.provisioner.model.RuntimeStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.reactivestreams.Publisher;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * Turns items into create calls: the pipeline of the provisioner. One engine per {@code
+ * Provisioner}; its gate (concurrency), limiter (rate, 429 pauses), settle listings and stats are
+ * shared by every run and every single create on it.
+ */
+public final class Engine {
+  /**
+   * Most listing calls in flight at once, over every run of the engine: listings take no create
+   * slot, but the connection pool holds only this many connections beyond the concurrency, so more
+   * would make creates queue for a connection (and time out) behind them.
+   */
+  public static final int MAX_LISTING_CALLS = 4;
+
+  private final RuntimeApi api;
+  private final ProvisionerConfig cfg;
+  private final Scheduler scheduler;
+  private final Clock clock;
+  private final CallGate gate;
+  private final TokenBucket limiter;
+  private final Backoff backoff;
+  private final Lister lister;
+  private final SettleListings settleListings;
+  private final StatsRecorder stats = new StatsRecorder();
+  private final int maxPending;
+
+  public Engine(RuntimeApi api, ProvisionerConfig cfg, Random random) {
+    this.api = api;
+    this.cfg = cfg;
+    this.scheduler = cfg.scheduler();
+    this.clock = cfg.clock();
+    this.gate = new CallGate(cfg.concurrency());
+    this.limiter = new TokenBucket(cfg.rate(), cfg.burst(), scheduler);
+    this.backoff = new Backoff(cfg.backoffBase(), cfg.backoffCap(), random);
+    this.lister = new Lister(api, new CallGate(MAX_LISTING_CALLS), backoff, Math.max(3, cfg.maxAttempts()),
+        cfg.maxRetryAfter(), scheduler, clock, stats);
+    this.settleListings = new SettleListings(lister::listAll, scheduler);
+    this.maxPending = maxPending(cfg.concurrency());
+  }
+
+  /**
+   * How many items a run holds at once (calling, waiting for a slot, backing off or settling): the
+   * bound on read-ahead from the input.
+   */
+  public static int maxPending(int concurrency) {
+    return Math.max(64, 4 * concurrency);
+  }
+
+  /** A live snapshot of the counters. */
+  public ProvisionerStats stats() {
+    return stats.snapshot();
+  }
+
+  /**
+   * A run: see {@code Provisioner#provision}. With {@code listFirst}, each space is listed once
+   * before its first create and items found there are adopted.
+   */
+  public Flux<ItemResult> provision(Flux<Item> items, Publisher<Duration> stop, boolean listFirst) {
+    return Flux.defer(() -> new Run(listFirst).results(items, stop));
+  }
+
+  private long now() {
+    return scheduler.now(TimeUnit.NANOSECONDS);
+  }
+
+  /** One run of the pipeline. */
+  private final class Run {
+    private final boolean listFirst;
+    private final RunControl control = new RunControl(scheduler);
+    private final Map<String, SharedMono<Listing>> firstListings = new ConcurrentHashMap<>();
+    private final AtomicInteger consecutiveFailures = new AtomicInteger();
+    private final KeyHashSet keys = new KeyHashSet();
+
+    Run(boolean listFirst) {
+      this.listFirst = listFirst;
+    }
+
+    /** The pipeline, top to bottom. */
+    Flux<ItemResult> results(Flux<Item> items, Publisher<Duration> stop) {
+      Disposable stopRequests = Flux.from(stop).subscribe(control::stop, e -> control.stop(Duration.ZERO));
+      return items
+          .onErrorResume(e -> {                        // a broken input stops the run like a fatal error
+            control.inputFailed(e);
+            return Mono.empty();
+          })
+          .takeUntilOther(control.stopping())          // a stopping run reads no more input
+          .flatMap(this::item, maxPending, 1)          // bounded read-ahead: demand reaches the input
+          .concatWith(control.failure())               // a fatal cause ends the run, after the ABORTED records
+          .doFinally(s -> {
+            stopRequests.dispose();
+            control.dispose();
+          });
+    }
+
+    /** One item: list its space first, then create (gate, limiter, call), retry or settle. */
+    Mono<ItemResult> item(Item item) {
+      ItemRun st = new ItemRun(item);
+      if (!firstOfItsKey(item)) {
+        // Two items with one key would both be created: neither listing nor Idempotency-Key tells
+        // them apart. The later one is refused, as the manifest refuses a repeated row key.
+        return Mono.just(failed(st, "provisioner.duplicate_key",
+                "the key \"" + item.key() + "\" was given to an earlier item of this run; give each item its own key"))
+            .doOnNext(stats::ended);
+      }
+      return firstListing(st)
+          .switchIfEmpty(Mono.defer(() -> attempts(st)))
+          .onErrorResume(RunControl.Stopped.class, e -> aborted(st))
+          .takeUntilOther(control.abortNow())
+          .switchIfEmpty(Mono.defer(() -> aborted(st)))
+          .doOnNext(stats::ended);
+    }
+
+    /** Whether no earlier item of this run had {@code item}'s key (called in input order). */
+    private boolean firstOfItsKey(Item item) {
+      synchronized (keys) {
+        return keys.add(item.key());
+      }
+    }
+
+    /** Adopted (or unhealthy) if the run's first listing of the space holds the key; empty to create. */
+    private Mono<ItemResult> firstListing(ItemRun st) {
+      if (!listFirst) {
+        return Mono.empty();
+      }
+      Mono<Listing> listing = firstListings.computeIfAbsent(st.item.spaceId(),
+          space -> new SharedMono<>(Mono.defer(this::notBefore).then(lister.listAll(space)))).get();
+      return control.whileRunning(listing)
+          .flatMap(l -> {
+            BrowserRuntime r = l.byKey().get(st.item.key());
+            return r == null ? Mono.<ItemResult>empty() : Mono.just(found(st, r));
+          })
+          .onErrorResume(ListingImpossibleException.class, e -> Mono.just(unknown(st, e)))
+          .onErrorResume(ApiKeyRejectedException.class, e -> {
+            control.fatal(e, true);
+            return Mono.error(new RunControl.Stopped());
+          });
+    }
+
+    private Mono<Void> notBefore() {
+      Instant at = cfg.firstListingNotBefore();
+      if (at == null) {
+        return Mono.empty();
+      }
+      Duration wait = Duration.between(clock.instant(), at);
+      return wait.isNegative() || wait.isZero() ? Mono.empty() : Mono.delay(wait, scheduler).then();
+    }
+
+    /**
+     * Attempt after attempt until one decides the item. A loop, not recursion: an attempt that
+     * calls for another (after its backoff, or after a settle listing that did not find the key)
+     * completes empty and the loop goes round, so no number of retries deepens the stack or the
+     * chain of operators.
+     */
+    private Mono<ItemResult> attempts(ItemRun st) {
+      return Mono.defer(() -> attempt(st)).repeat().next();
+    }
+
+    /**
+     * One attempt: a slot, then a start from the limiter, then the call; then decide. Empty when
+     * another attempt is to follow.
+     */
+    private Mono<ItemResult> attempt(ItemRun st) {
+      return control.whileRunning(gate.acquire())
+          .flatMap(permit -> control.waitWhileRunning(limiter.acquire())
+              .then(Mono.defer(() -> call(st, permit)))
+              .doFinally(s -> permit.release()))
+          .flatMap(v -> decide(st, v));
+    }
+
+    /** The call itself; its slot is given back the moment it ends, before anything is decided. */
+    private Mono<Verdict> call(ItemRun st, CallGate.Permit permit) {
+      if (control.isStopping()) {
+        return Mono.error(new RunControl.Stopped());
+      }
+      long start = now();
+      if (st.firstStart < 0) {
+        st.firstStart = start;
+      }
+      st.calls++;
+      stats.callStarted();
+      AtomicBoolean ended = new AtomicBoolean();
+      Runnable end = () -> {
+        if (ended.compareAndSet(false, true)) {
+          st.lastEnd = now();
+          stats.callEnded();
+          permit.release();
+        }
+      };
+      return api.create(st.item)
+          .map(reply -> Classifier.classify(reply, clock.instant()))
+          .onErrorResume(e -> Mono.just(Classifier.classify(e)))
+          .doOnNext(v -> {
+            st.lastEnd = now();
+            runEffects(st, v);
+            end.run();
+          })
+          .doOnCancel(end);
+    }
+
+    /**
+     * What an answer means for the whole run, applied before its slot is given back, so that no
+     * call can start on the strength of a slot that a fatal answer or a 429 pause should stop.
+     */
+    private void runEffects(ItemRun st, Verdict v) {
+      switch (v.kind()) {
+        case CREATED, UNHEALTHY -> succeeded();
+        case KEY_REJECTED -> control.fatal(new ApiKeyRejectedException("the API rejected the API key ("
+            + v.message() + "); check the key and its rights"), true);
+        case QUOTA -> control.fatal(new QuotaExceededException("the concurrent runtime quota is reached ("
+            + v.errorCode() + ": " + v.message() + "); free runtimes or raise the quota, then run again"), false);
+        default -> failedAttempt(v);
+      }
+      if (v.cause() == RetryCause.RATE_LIMITED) {
+        st.rateLimited++;
+        Duration pause = v.retryAfter() != null ? v.retryAfter() : backoff.ceiling(st.rateLimited);
+        if (pause.compareTo(cfg.maxRetryAfter()) <= 0) {
+          limiter.pause(pause);
+        }
+        st.pause = pause;
+      }
+    }
+
+    private Mono<ItemResult> decide(ItemRun st, Verdict v) {
+      st.last = v;
+      if (v.cause() != RetryCause.RATE_LIMITED) {
+        st.counted++;
+      }
+      switch (v.kind()) {
+        case CREATED:
+          return Mono.just(result(st, Outcome.CREATED, v.runtime(), null, null));
+        case UNHEALTHY:
+          return Mono.just(result(st, Outcome.UNHEALTHY, v.runtime(), null, v.message()));
+        case PERMANENT:
+          return Mono.just(failed(st, v.errorCode(), v.message()));
+        case KEY_REJECTED:
+        case QUOTA:
+          return aborted(st);
+        case RETRY:
+          return retry(st, v);
+        case UNCERTAIN:
+        case CONFLICT:
+        default:
+          return settle(st, v);
+      }
+    }
+
+    /**
+     * Not processed: back off (at least its Retry-After; a 429 pauses every start), then empty so
+     * that {@link #attempts} tries again.
+     */
+    private Mono<ItemResult> retry(ItemRun st, Verdict v) {
+      if (control.isStopping()) {
+        return aborted(st);
+      }
+      if (v.retryAfter() != null && v.retryAfter().compareTo(cfg.maxRetryAfter()) > 0) {
+        return Mono.just(failed(st, v.errorCode(), v.message() + "; Retry-After " + v.retryAfter().toSeconds()
+            + "s is longer than the " + cfg.maxRetryAfter().toSeconds() + "s the provisioner waits"));
+      }
+      Duration wait;
+      if (v.cause() == RetryCause.RATE_LIMITED) {
+        wait = st.pause;
+      } else {
+        if (st.counted >= cfg.maxAttempts()) {
+          return Mono.just(exhausted(st, v));
+        }
+        wait = backoff.delay(st.counted, v.retryAfter());
+      }
+      stats.retry(v.cause());
+      return control.waitWhileRunning(Mono.delay(wait, scheduler)).then(Mono.empty());
+    }
+
+    /**
+     * Uncertain: wait (holding no slot) until {@code settleDelay} after the attempt ended, then look
+     * for the key in a listing that started no earlier. Found: adopted. Not found: empty, so that
+     * {@link #attempts} tries again. Listing impossible: unknown, never a blind second create.
+     */
+    private Mono<ItemResult> settle(ItemRun st, Verdict v) {
+      if (control.isStopping()) {
+        return aborted(st);
+      }
+      long due = st.lastEnd + cfg.settleDelay().toNanos();
+      stats.settle();
+      return control.waitWhileRunning(Mono.delay(Duration.ofNanos(Math.max(0, due - now())), scheduler))
+          .then(control.whileRunning(settleListings.startedNoEarlierThan(st.item.spaceId(), due)))
+          .flatMap(listing -> {
+            BrowserRuntime r = listing.byKey().get(st.item.key());
+            if (r != null) {
+              succeeded();
+              return Mono.just(found(st, r));
+            }
+            if (st.counted >= cfg.maxAttempts()) {
+              return Mono.just(exhausted(st, v));
+            }
+            if (control.isStopping()) {
+              return aborted(st);
+            }
+            stats.retry(v.cause());
+            return Mono.<ItemResult>empty();
+          })
+          .onErrorResume(ListingImpossibleException.class, e -> Mono.just(unknown(st, e)))
+          .onErrorResume(ApiKeyRejectedException.class, e -> {
+            control.fatal(e, true);
+            return aborted(st);
+          });
+    }
+
+    private void succeeded() {
+      consecutiveFailures.set(0);
+    }
+
+    private void failedAttempt(Verdict v) {
+      if (v.isApiFailure() && consecutiveFailures.incrementAndGet() >= cfg.maxConsecutiveFailures()) {
+        control.fatal(new TooManyFailuresException(cfg.maxConsecutiveFailures()
+            + " attempts in a row failed with no success between (last: " + v.message()
+            + "); the API looks unavailable, try again later"), false);
+      }
+    }
+
+    private ItemResult found(ItemRun st, BrowserRuntime r) {
+      boolean unhealthy = r.status() == RuntimeStatus.FAILED || r.status() == RuntimeStatus.STOPPED;
+      return result(st, unhealthy ? Outcome.UNHEALTHY : Outcome.ADOPTED, r, null,
+          unhealthy ? "found on the server with status " + r.status() : null);
+    }
+
+    private ItemResult exhausted(ItemRun st, Verdict v) {
+      return failed(st, v.errorCode(), v.message() + " (after " + st.counted + " attempts)");
+    }
+
+    private ItemResult failed(ItemRun st, String code, String message) {
+      return result(st, Outcome.FAILED, null, code, message);
+    }
+
+    private ItemResult unknown(ItemRun st, Throwable listingError) {
+      Verdict v = st.last;
+      return result(st, Outcome.UNKNOWN, null, "provisioner.unsettled", listingError.getMessage()
+          + (v == null ? "" : "; last attempt: " + v.message()));
+    }
+
+    private Mono<ItemResult> aborted(ItemRun st) {
+      if (!st.started()) {
+        return Mono.empty();
+      }
+      Verdict v = st.last;
+      return Mono.just(result(st, Outcome.ABORTED, null, null,
+          "the run stopped before this item ended" + (v == null || v.message() == null ? "" : "; last attempt: "
+              + v.message())));
+    }
+
+    private ItemResult result(ItemRun st, Outcome outcome, BrowserRuntime r, String code, String error) {
+      Verdict v = st.last;
+      long latencyMs = st.firstStart < 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(now() - st.firstStart);
+      String name = r != null && r.name() != null ? r.name() : st.item.name();
+      return new ItemResult(st.item.key(), st.item.line(), st.item.spaceId(), name, outcome,
+          r == null ? null : r.id(), r == null ? null : r.status(), v == null ? null : v.httpStatus(), code, error,
+          st.calls, latencyMs, clock.instant());
+    }
+  }
+}

@@ -1,4 +1,0 @@
-package ai.bctrl.provisioner.manifest;
-
-/** One thing wrong with a row: the dot path of the field ({@code null} for the whole row) and what. */
-record Problem(String field, String message) {}
