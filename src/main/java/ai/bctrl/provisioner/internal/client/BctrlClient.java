@@ -3,13 +3,17 @@ package ai.bctrl.provisioner.internal.client;
 import ai.bctrl.provisioner.Item;
 import ai.bctrl.provisioner.model.ApiError;
 import ai.bctrl.provisioner.model.BrowserRuntime;
+import ai.bctrl.provisioner.model.CreateRuntimeRequest;
 import ai.bctrl.provisioner.model.RuntimeStatus;
 import ai.bctrl.provisioner.model.WireEnum;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.resolver.NoopAddressResolverGroup;
+import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -24,17 +28,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.ByteBufMono;
+import reactor.netty.NettyOutbound;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientRequest;
+import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.http.client.PrematureCloseException;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.util.context.Context;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -56,6 +68,15 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
   static final Duration MAX_IDLE = Duration.ofSeconds(30);
 
   private static final String[] REQUEST_ID_HEADERS = {"x-request-id", "x-bctrl-request-id"};
+  private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+  private static final byte[] EMPTY = new byte[0];
+  private static final int MAX_SPACES_KEPT = 1024;
+  /**
+   * What a timed-out call signals. A fallback rather than {@code timeout(Duration)}'s own error,
+   * which names the timed-out chain anew at every subscription.
+   */
+  private static final Mono<Reply> TIMED_OUT =
+      Mono.error(() -> new TimeoutException("no answer within the request timeout"));
 
   private final String base;
   private final HttpClient http;
@@ -63,6 +84,12 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
   private final Duration requestTimeout;
   private final Scheduler timer;
   private final JsonMapper json;
+  private final ObjectWriter requestWriter;
+  private final CreatedReader createdReader;
+  /** {@link #http} with the headers of a create. */
+  private final HttpClient createHttp;
+  private final Map<String, HttpClient.ResponseReceiver<?>> creates = new ConcurrentHashMap<>();
+  private final BiFunction<HttpClientResponse, ByteBufMono, Mono<Reply>> readReply;
 
   private BctrlClient(String base, HttpClient http, ConnectionProvider pool, Duration requestTimeout,
       Scheduler timer, JsonMapper json) {
@@ -72,6 +99,12 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
     this.requestTimeout = requestTimeout;
     this.timer = timer;
     this.json = json;
+    this.requestWriter = json.writerFor(CreateRuntimeRequest.class);
+    this.createdReader = new CreatedReader(json);
+    this.createHttp = http.headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/json"));
+    this.readReply = (res, content) -> content.asByteArray()
+        .defaultIfEmpty(EMPTY)
+        .map(bytes -> toReply(res.status().code(), res.responseHeaders(), bytes));
   }
 
   /**
@@ -99,7 +132,12 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
         .maxLifeTime(Duration.ofMinutes(10))
         .evictInBackground(MAX_IDLE)
         .build();
-    HttpClient http = HttpClient.create(pool)
+    HttpClient http = HttpClient.create(pool);
+    if (isIpLiteral(baseUrl.getHost())) {
+      // nothing to resolve: no DNS resolver is built (its classes and channels cost startup time)
+      http = http.resolver(NoopAddressResolverGroup.INSTANCE);
+    }
+    http = http
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
         .option(ChannelOption.SO_KEEPALIVE, true)
         .keepAlive(true)
@@ -115,37 +153,89 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
     return new BctrlClient(base, http, pool, requestTimeout, timer, JsonMapper.builder().build());
   }
 
+  /** Whether {@code host} is an IPv4 or IPv6 address (a URI's IPv6 host comes in brackets). */
+  static boolean isIpLiteral(String host) {
+    if (host == null || host.isEmpty()) {
+      return false;
+    }
+    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    return NetUtil.isValidIpV4Address(h) || NetUtil.isValidIpV6Address(h);
+  }
+
   /** {@code provisioner/<version>}, the version from the jar manifest or {@code dev}. */
   public static String defaultUserAgent() {
     String v = BctrlClient.class.getPackage().getImplementationVersion();
     return "provisioner/" + (v == null || v.isBlank() ? "dev" : v);
   }
 
+  /**
+   * The body of {@code item}'s create calls, serialized once: the engine calls it on the thread
+   * that reads the items, never on a Netty thread, and hands the bytes to every attempt.
+   */
+  @Override
+  public byte[] body(Item item) {
+    return requestWriter.writeValueAsBytes(item.request());
+  }
+
   @Override
   public Mono<Reply> create(Item item) {
+    return create(item, null);
+  }
+
+  /**
+   * One create call. Everything that is the same for every call (method, URI of the space, headers,
+   * how the body is sent and the answer read) is configured once per space; the call's own state
+   * (its key, its body, how far the body got) travels in the subscriber context to {@link #SEND}.
+   */
+  @Override
+  public Mono<Reply> create(Item item, byte[] body) {
     return Mono.defer(() -> {
-      byte[] body = json.writeValueAsBytes(item.request());
-      // handed: the body went to the channel; written: the write completed (see transportError)
-      AtomicBoolean handed = new AtomicBoolean();
-      AtomicBoolean written = new AtomicBoolean();
-      return http
-          .headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/json")
-              .set("Idempotency-Key", item.key()))
-          .post()
-          .uri(base + "/v1/spaces/" + encodePath(item.spaceId()) + "/runtimes")
-          .send((req, out) -> out.send(Mono.fromSupplier(() -> {
-                handed.set(true);
-                return Unpooled.wrappedBuffer(body);
-              }))
-              .then()
-              .doOnSuccess(x -> written.set(true)))
-          .responseSingle((res, content) -> content.asByteArray()
-              .defaultIfEmpty(new byte[0])
-              .map(bytes -> toReply(res.status().code(), res.responseHeaders(), bytes)))
-          .timeout(requestTimeout, timer)
-          .onErrorMap(e -> !(e instanceof TransportException),
-              e -> transportError(e, handed.get(), written.get()));
+      Call call = new Call(item.key(), body != null ? body : body(item));
+      return createIn(item.spaceId())
+          .responseSingle(readReply)
+          .timeout(requestTimeout, TIMED_OUT, timer)
+          .onErrorMap(e -> !(e instanceof TransportException), e -> transportError(e, call.handed, call.written))
+          .contextWrite(Context.of(Call.class, call));
     });
+  }
+
+  /** The state of one create call, from the subscriber context. */
+  static final class Call {
+    final String key;
+    final byte[] body;
+    /** The body went to the channel (see {@link #transportError}). */
+    volatile boolean handed;
+    /** Its write completed. */
+    volatile boolean written;
+
+    Call(String key, byte[] body) {
+      this.key = key;
+      this.body = body;
+    }
+
+    ByteBuf handOver() {
+      handed = true;
+      return Unpooled.wrappedBuffer(body);
+    }
+  }
+
+  /** Sends a create's headers and body, the call's own from the subscriber context. */
+  private static final BiFunction<HttpClientRequest, NettyOutbound, Publisher<Void>> SEND = (req, out) -> {
+    Call call = req.currentContextView().get(Call.class);
+    req.header(IDEMPOTENCY_KEY, call.key);
+    return out.send(Mono.fromSupplier(call::handOver)).then().doOnSuccess(x -> call.written = true);
+  };
+
+  /** The POST of creates into {@code spaceId}, configured once per space (a few hundred spaces at most kept). */
+  private HttpClient.ResponseReceiver<?> createIn(String spaceId) {
+    HttpClient.ResponseReceiver<?> r = creates.get(spaceId);
+    if (r == null) {
+      r = createHttp.post().uri(URI.create(base + "/v1/spaces/" + encodePath(spaceId) + "/runtimes")).send(SEND);
+      if (creates.size() < MAX_SPACES_KEPT) {
+        creates.putIfAbsent(spaceId, r);
+      }
+    }
+    return r;
   }
 
   @Override
@@ -185,12 +275,11 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
   Reply toReply(int status, HttpHeaders headers, byte[] body) {
     String retryAfter = headers.get(HttpHeaderNames.RETRY_AFTER);
     String headerId = headerRequestId(headers);
-    JsonNode node = readTree(body);
     if (status >= 200 && status < 300) {
-      BrowserRuntime runtime = node == null ? null : toRuntime(node);
-      String id = node == null ? null : text(node, "requestId");
-      return new Reply(status, runtime, null, id != null ? id : headerId, retryAfter);
+      CreatedReader.Created c = createdReader.read(body);
+      return new Reply(status, c.runtime(), null, c.requestId() != null ? c.requestId() : headerId, retryAfter);
     }
+    JsonNode node = readTree(body);
     ApiError error = null;
     if (node != null && node.isObject()) {
       try {

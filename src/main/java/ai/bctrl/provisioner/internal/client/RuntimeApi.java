@@ -16,6 +16,20 @@ public interface RuntimeApi {
   Mono<Reply> create(Item item);
 
   /**
+   * The body of {@code item}'s create calls, made once per item by the engine on the thread that
+   * reads the items (never a Netty thread) and handed to each of its attempts; {@code null} when
+   * each call makes its own.
+   */
+  default byte[] body(Item item) {
+    return null;
+  }
+
+  /** {@link #create(Item)} with the body {@link #body} made ({@code null}: the call makes it). */
+  default Mono<Reply> create(Item item, byte[] body) {
+    return create(item);
+  }
+
+  /**
    * One page of {@code GET /v1/spaces/{id}/runtimes}. Errors with {@link ListingException} for a
    * non-2xx or unreadable answer, or {@link TransportException}.
    *

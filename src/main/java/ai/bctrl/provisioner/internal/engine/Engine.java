@@ -123,20 +123,34 @@ public final class Engine {
 
     /** One item: list its space first, then create (gate, limiter, call), retry or settle. */
     Mono<ItemResult> item(Item item) {
-      ItemRun st = new ItemRun(item);
       if (!firstOfItsKey(item)) {
+        ItemRun st = new ItemRun(item, null);
         // Two items with one key would both be created: neither listing nor Idempotency-Key tells
         // them apart. The later one is refused, as the manifest refuses a repeated row key.
         return Mono.just(failed(st, "provisioner.duplicate_key",
                 "the key \"" + item.key() + "\" was given to an earlier item of this run; give each item its own key"))
             .doOnNext(stats::ended);
       }
+      ItemRun st = new ItemRun(item, body(item));
       return firstListing(st)
           .switchIfEmpty(Mono.defer(() -> attempts(st)))
           .onErrorResume(RunControl.Stopped.class, e -> aborted(st))
           .takeUntilOther(control.abortNow())
           .switchIfEmpty(Mono.defer(() -> aborted(st)))
           .doOnNext(stats::ended);
+    }
+
+    /**
+     * The create body, made here, on the thread that reads the items (off the Netty threads), once
+     * for all attempts; {@code null} when it cannot be made, so that the call makes it and fails
+     * there as before.
+     */
+    private byte[] body(Item item) {
+      try {
+        return api.body(item);
+      } catch (RuntimeException e) {
+        return null;
+      }
     }
 
     /** Whether no earlier item of this run had {@code item}'s key (called in input order). */
@@ -215,7 +229,7 @@ public final class Engine {
           permit.release();
         }
       };
-      return api.create(st.item)
+      return api.create(st.item, st.body)
           .map(reply -> Classifier.classify(reply, clock.instant()))
           .onErrorResume(e -> Mono.just(Classifier.classify(e)))
           .doOnNext(v -> {
