@@ -7,6 +7,8 @@ import ai.bctrl.provisioner.model.CreateRuntimeRequest;
 import ai.bctrl.provisioner.model.RuntimeStatus;
 import ai.bctrl.provisioner.model.WireEnum;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
@@ -29,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiFunction;
 import org.reactivestreams.Publisher;
@@ -36,6 +39,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.ByteBufMono;
+import reactor.netty.Connection;
 import reactor.netty.NettyOutbound;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
@@ -147,9 +151,9 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
             .set(HttpHeaderNames.ACCEPT, "application/json"));
     if (scheme.equals("https")) {
       http = http.secure().protocol(HttpProtocol.HTTP11, HttpProtocol.H2);
-    } else {
-      http = http.protocol(HttpProtocol.HTTP11);
     }
+    // plain http stays on HTTP/1.1, the client's default: naming it would build the default TLS
+    // contexts (some 500 classes and the trust store read at start) for a client that never uses them
     return new BctrlClient(base, http, pool, requestTimeout, timer, JsonMapper.builder().build());
   }
 
@@ -179,52 +183,112 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
 
   @Override
   public Mono<Reply> create(Item item) {
-    return create(item, null);
+    return create(item, null, SendGate.OPEN);
   }
 
   /**
    * One create call. Everything that is the same for every call (method, URI of the space, headers,
    * how the body is sent and the answer read) is configured once per space; the call's own state
-   * (its key, its body, how far the body got) travels in the subscriber context to {@link #SEND}.
+   * (its key, its body, its gate, how far the body got) travels in the subscriber context to
+   * {@link #SEND}. The request timeout bounds the whole call but for the time it waited at its gate.
    */
   @Override
-  public Mono<Reply> create(Item item, byte[] body) {
+  public Mono<Reply> create(Item item, byte[] body, SendGate gate) {
     return Mono.defer(() -> {
-      Call call = new Call(item.key(), body != null ? body : body(item));
+      Call call = new Call(item.key(), body != null ? body : body(item), gate);
       return createIn(item.spaceId())
           .responseSingle(readReply)
-          .timeout(requestTimeout, TIMED_OUT, timer)
-          .onErrorMap(e -> !(e instanceof TransportException), e -> transportError(e, call.handed, call.written))
+          .timeout(Mono.delay(requestTimeout, timer).then(Mono.defer(call::extraTime)), TIMED_OUT)
+          .onErrorMap(e -> !(e instanceof TransportException) && !call.stoppedAtGate,
+              e -> transportError(e, call.handed, call.written))
           .contextWrite(Context.of(Call.class, call));
     });
   }
 
   /** The state of one create call, from the subscriber context. */
-  static final class Call {
+  final class Call {
     final String key;
     final byte[] body;
+    final SendGate gate;
+    /** When it got to its gate (timer nanos), or -1. */
+    volatile long atGateSince = -1;
+    /** How long it waited at its gate, once through (nanoseconds), or -1: time the timeout does not count. */
+    volatile long waited = -1;
+    /** Its gate said no: the error is the gate's, passed on as it is. */
+    volatile boolean stoppedAtGate;
     /** The body went to the channel (see {@link #transportError}). */
     volatile boolean handed;
     /** Its write completed. */
     volatile boolean written;
 
-    Call(String key, byte[] body) {
+    Call(String key, byte[] body, SendGate gate) {
       this.key = key;
       this.body = body;
+      this.gate = gate;
     }
 
     ByteBuf handOver() {
       handed = true;
       return Unpooled.wrappedBuffer(body);
     }
+
+    /** Asks the gate; 0 when through (the request is written next), else nanoseconds to wait. */
+    long tryPass() {
+      long now = timer.now(TimeUnit.NANOSECONDS);
+      if (atGateSince < 0) {
+        atGateSince = now;
+      }
+      long wait;
+      try {
+        wait = gate.tryPass();
+      } catch (RuntimeException e) {
+        stoppedAtGate = true;
+        throw e;
+      }
+      if (wait <= 0) {
+        waited = now - atGateSince;
+      }
+      return wait;
+    }
+
+    /**
+     * When the request timeout has run out: how much longer the call may take, for its wait at the
+     * gate (still waiting there, nothing sent: the timeout starts over).
+     */
+    Mono<Long> extraTime() {
+      long w = waited;
+      if (w < 0 && atGateSince >= 0) {
+        return Mono.delay(requestTimeout, timer).then(Mono.defer(this::extraTime));
+      }
+      return w <= 0 ? Mono.empty() : Mono.delay(Duration.ofNanos(w), timer);
+    }
   }
 
-  /** Sends a create's headers and body, the call's own from the subscriber context. */
+  /**
+   * Sends a create, the call's own key and body from the subscriber context, once its gate lets it.
+   * The connection is in hand here, on its event loop; a wait at the gate is timed on that same
+   * event loop, so that the request is written the moment the gate lets it through, not handed
+   * across threads first.
+   */
   private static final BiFunction<HttpClientRequest, NettyOutbound, Publisher<Void>> SEND = (req, out) -> {
     Call call = req.currentContextView().get(Call.class);
     req.header(IDEMPOTENCY_KEY, call.key);
-    return out.send(Mono.fromSupplier(call::handOver)).then().doOnSuccess(x -> call.written = true);
+    return throughGate(call, out).doOnSuccess(x -> call.written = true);
   };
+
+  private static Mono<Void> throughGate(Call call, NettyOutbound out) {
+    return Mono.defer(() -> {
+      long wait = call.tryPass();
+      if (wait <= 0) {
+        return out.send(Mono.fromSupplier(call::handOver)).then();
+      }
+      EventLoop loop = ((Connection) out).channel().eventLoop();
+      return Mono.<Void>create(sink -> {
+        ScheduledFuture<?> due = loop.schedule(() -> sink.success(), wait, TimeUnit.NANOSECONDS);
+        sink.onCancel(() -> due.cancel(false));
+      }).then(throughGate(call, out));
+    });
+  }
 
   /** The POST of creates into {@code spaceId}, configured once per space (a few hundred spaces at most kept). */
   private HttpClient.ResponseReceiver<?> createIn(String spaceId) {

@@ -2,6 +2,7 @@ package ai.bctrl.provisioner.internal.client;
 
 import ai.bctrl.provisioner.Item;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The two calls the engine makes. {@link BctrlClient} is the real one; engine tests use fakes.
@@ -24,9 +25,17 @@ public interface RuntimeApi {
     return null;
   }
 
-  /** {@link #create(Item)} with the body {@link #body} made ({@code null}: the call makes it). */
-  default Mono<Reply> create(Item item, byte[] body) {
-    return create(item);
+  /**
+   * {@link #create(Item)} with the body {@link #body} made ({@code null}: the call makes it) and a
+   * gate that the call passes with its connection in hand, just before it sends. An error from the
+   * gate ends the call with that same error, nothing sent.
+   */
+  default Mono<Reply> create(Item item, byte[] body, SendGate gate) {
+    return Mono.defer(() -> {
+      long wait = gate.tryPass();
+      return wait <= 0 ? create(item)
+          : Mono.delay(java.time.Duration.ofNanos(wait), Schedulers.parallel()).then(create(item, body, gate));
+    });
   }
 
   /**

@@ -11,6 +11,7 @@ import ai.bctrl.provisioner.QuotaExceededException;
 import ai.bctrl.provisioner.RetryCause;
 import ai.bctrl.provisioner.TooManyFailuresException;
 import ai.bctrl.provisioner.internal.client.RuntimeApi;
+import ai.bctrl.provisioner.internal.client.SendGate;
 import ai.bctrl.provisioner.model.BrowserRuntime;
 import ai.bctrl.provisioner.model.RuntimeStatus;
 import java.time.Clock;
@@ -47,6 +48,12 @@ public final class Engine {
   private final Clock clock;
   private final CallGate gate;
   private final TokenBucket limiter;
+  /**
+   * The rate again, taken the moment each call can send, on the clock of that moment; one start of
+   * burst more than the limiter, so that a call sent late can be followed by the next one on time
+   * (both still within rate + burst in any second). {@code null} without a rate.
+   */
+  private final TokenBucket sendSpacing;
   private final Backoff backoff;
   private final Lister lister;
   private final SettleListings settleListings;
@@ -60,6 +67,7 @@ public final class Engine {
     this.clock = cfg.clock();
     this.gate = new CallGate(cfg.concurrency());
     this.limiter = new TokenBucket(cfg.rate(), cfg.burst(), scheduler);
+    this.sendSpacing = cfg.rate() == 0 ? null : new TokenBucket(cfg.rate(), cfg.burst() + 1, scheduler);
     this.backoff = new Backoff(cfg.backoffBase(), cfg.backoffCap(), random);
     this.lister = new Lister(api, new CallGate(MAX_LISTING_CALLS), backoff, Math.max(3, cfg.maxAttempts()),
         cfg.maxRetryAfter(), scheduler, clock, stats);
@@ -210,34 +218,77 @@ public final class Engine {
           .flatMap(v -> decide(st, v));
     }
 
-    /** The call itself; its slot is given back the moment it ends, before anything is decided. */
+    /**
+     * The call itself; its slot is given back the moment it ends, before anything is decided. It
+     * counts as started only when it passes its send gate, with its connection in hand: a stop
+     * before that sends nothing and leaves the item unstarted.
+     */
     private Mono<Verdict> call(ItemRun st, CallGate.Permit permit) {
       if (control.isStopping()) {
         return Mono.error(new RunControl.Stopped());
       }
-      long start = now();
-      if (st.firstStart < 0) {
-        st.firstStart = start;
-      }
-      st.calls++;
-      stats.callStarted();
-      AtomicBoolean ended = new AtomicBoolean();
-      Runnable end = () -> {
-        if (ended.compareAndSet(false, true)) {
-          st.lastEnd = now();
-          stats.callEnded();
-          permit.release();
-        }
-      };
-      return api.create(st.item, st.body)
+      Call call = new Call(st, permit);
+      return api.create(st.item, st.body, call)
           .map(reply -> Classifier.classify(reply, clock.instant()))
-          .onErrorResume(e -> Mono.just(Classifier.classify(e)))
+          .onErrorResume(e -> e instanceof RunControl.Stopped ? Mono.error(e) : Mono.just(Classifier.classify(e)))
           .doOnNext(v -> {
             st.lastEnd = now();
             runEffects(st, v);
-            end.run();
+            call.end();
           })
-          .doOnCancel(end);
+          .doOnError(e -> call.end())
+          .doOnCancel(call::end);
+    }
+
+    /**
+     * One call's start and end. Its send gate, passed with the connection in hand, spaces the sends
+     * by the rate a second time, at the moment they really go out: the limiter spaced the attempts,
+     * but a connection that was slow to come (opened anew, or a busy machine) would let a late call
+     * go out right before a timely one.
+     */
+    private final class Call implements SendGate {
+      private final ItemRun st;
+      private final CallGate.Permit permit;
+      private final AtomicBoolean ended = new AtomicBoolean();
+      private volatile boolean started;
+
+      Call(ItemRun st, CallGate.Permit permit) {
+        this.st = st;
+        this.permit = permit;
+      }
+
+      /**
+       * The call goes out now if the rate lets it (0), else how long to wait; never when the run is
+       * stopping (then nothing is sent).
+       */
+      @Override
+      public long tryPass() {
+        if (control.isStopping()) {
+          throw new RunControl.Stopped();
+        }
+        long wait = sendSpacing == null ? 0 : sendSpacing.tryTake();
+        if (wait > 0) {
+          return wait;
+        }
+        long start = now();
+        if (st.firstStart < 0) {
+          st.firstStart = start;
+        }
+        st.calls++;
+        stats.callStarted();
+        started = true;
+        return 0;
+      }
+
+      void end() {
+        if (ended.compareAndSet(false, true)) {
+          if (started) {
+            st.lastEnd = now();
+            stats.callEnded();
+          }
+          permit.release();
+        }
+      }
     }
 
     /**
