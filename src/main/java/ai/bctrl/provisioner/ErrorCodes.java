@@ -11,6 +11,11 @@ public final class ErrorCodes {
   public static final String DUPLICATE_KEY = "provisioner.duplicate_key";
   /** The item's create was uncertain and no listing could settle it: it may or may not exist. */
   public static final String UNSETTLED = "provisioner.unsettled";
+  /**
+   * With {@code noList} ({@code --no-list}): the item's create may or may not have happened and
+   * nothing may check, so it is never repeated (at most once). Look for it in the space by hand.
+   */
+  public static final String UNSETTLED_NO_LIST = "provisioner.unsettled_no_list";
   /** A 2xx answer whose body was not a runtime (cut off, not JSON). */
   public static final String UNPARSEABLE_RESPONSE = "provisioner.unparseable_response";
   /** No connection could be made. */

@@ -198,6 +198,7 @@ public final class Provisioner implements AutoCloseable {
     private Random random = new Random();
     private final List<ProvisionerListener> listeners = new ArrayList<>();
     private Scheduler emitOn;
+    private boolean noList;
 
     private Builder() {}
 
@@ -334,11 +335,24 @@ public final class Provisioner implements AutoCloseable {
       return this;
     }
 
+    /**
+     * For an API that cannot list a space's runtimes: with {@code true}, no space is listed, so
+     * nothing already there is adopted and an uncertain create (a lost answer, a timeout after
+     * sending, a 5xx after sending) cannot be settled: its item ends {@link Outcome#UNKNOWN} with
+     * {@link ErrorCodes#UNSETTLED_NO_LIST} and is never repeated (at most once instead of exactly
+     * once). Default {@code false}: a run whose listing is answered 404, 405 or 501 stops with
+     * {@link NoListRouteException}.
+     */
+    public Builder noList(boolean noList) {
+      this.noList = noList;
+      return this;
+    }
+
     /** A validated config, without building a provisioner (no connections). */
     public ProvisionerConfig config() {
       return new ProvisionerConfig(baseUrl, apiKey, concurrency, rate, burst, maxAttempts, requestTimeout,
           connectTimeout, settleDelay, maxConsecutiveFailures, firstListingNotBefore, backoffBase, backoffCap,
-          maxRetryAfter, clock, scheduler, userAgent, listeners);
+          maxRetryAfter, clock, scheduler, userAgent, listeners, noList);
     }
 
     /** Validates and builds; throws {@link IllegalArgumentException} or NPE naming the bad setting. */

@@ -31,6 +31,8 @@ import reactor.core.scheduler.Scheduler;
  * @param scheduler where every wait and timeout is scheduled (a virtual one in tests)
  * @param userAgent the {@code User-Agent} header
  * @param listeners observers of attempts, retries, settles, results and stops, called in order
+ * @param noList for an API that cannot list: no first listing, no settling; an uncertain create
+ *     ends {@code unknown} and is never repeated
  */
 public record ProvisionerConfig(
     URI baseUrl,
@@ -50,7 +52,8 @@ public record ProvisionerConfig(
     Clock clock,
     Scheduler scheduler,
     String userAgent,
-    List<ProvisionerListener> listeners) {
+    List<ProvisionerListener> listeners,
+    boolean noList) {
 
   public ProvisionerConfig {
     Objects.requireNonNull(baseUrl, "baseUrl must be set");
@@ -113,6 +116,6 @@ public record ProvisionerConfig(
         + ", connectTimeout=" + connectTimeout + ", settleDelay=" + settleDelay + ", maxConsecutiveFailures="
         + maxConsecutiveFailures + ", firstListingNotBefore=" + firstListingNotBefore + ", backoffBase="
         + backoffBase + ", backoffCap=" + backoffCap + ", maxRetryAfter=" + maxRetryAfter + ", userAgent="
-        + userAgent + ", listeners=" + listeners.size() + "]";
+        + userAgent + ", listeners=" + listeners.size() + ", noList=" + noList + "]";
   }
 }

@@ -3,6 +3,7 @@ package ai.bctrl.provisioner.internal.engine;
 import ai.bctrl.provisioner.ErrorCodes;
 import ai.bctrl.provisioner.ApiKeyRejectedException;
 import ai.bctrl.provisioner.Item;
+import ai.bctrl.provisioner.NoListRouteException;
 import ai.bctrl.provisioner.internal.KeyHashSet;
 import ai.bctrl.provisioner.ItemResult;
 import ai.bctrl.provisioner.Outcome;
@@ -74,7 +75,7 @@ public final class Engine {
     this.limiter = new TokenBucket(cfg.rate(), cfg.burst(), scheduler);
     this.backoff = new Backoff(cfg.backoffBase(), cfg.backoffCap(), random);
     this.lister = new Lister(api, new CallGate(MAX_LISTING_CALLS), backoff, Math.max(3, cfg.maxAttempts()),
-        cfg.maxRetryAfter(), scheduler, clock, stats);
+        cfg.maxRetryAfter(), scheduler, clock, stats, cfg.baseUrl().toString());
     this.settleListings = new SettleListings(lister::listAll, scheduler);
     this.maxPending = maxPending(cfg.concurrency());
     this.listeners = new Listeners(cfg.listeners());
@@ -204,7 +205,7 @@ public final class Engine {
 
     /** Adopted (or unhealthy) if the run's first listing of the space holds the key; empty to create. */
     private Mono<ItemResult> firstListing(ItemRun st) {
-      if (!listFirst) {
+      if (!listFirst || cfg.noList()) {
         return Mono.empty();
       }
       Mono<Listing> listing = firstListings.computeIfAbsent(st.item.spaceId(),
@@ -217,6 +218,10 @@ public final class Engine {
           .onErrorResume(ListingImpossibleException.class, e -> Mono.just(unknown(st, e)))
           .onErrorResume(ApiKeyRejectedException.class, e -> {
             control.fatal(e, true);
+            return Mono.error(new RunControl.Stopped());
+          })
+          .onErrorResume(NoListRouteException.class, e -> {
+            control.fatal(e, false);               // calls in flight elsewhere end and are recorded
             return Mono.error(new RunControl.Stopped());
           });
     }
@@ -262,6 +267,7 @@ public final class Engine {
         st.firstStart = start;
       }
       st.calls++;
+      st.inCall = true;
       int inFlight = stats.callStarted();
       int attempt = st.calls;
       if (listeners.any()) {
@@ -271,6 +277,7 @@ public final class Engine {
       Runnable end = () -> {
         if (ended.compareAndSet(false, true)) {
           st.lastEnd = now();
+          st.inCall = false;
           stats.callEnded();
           permit.release();
         }
@@ -287,7 +294,12 @@ public final class Engine {
             runEffects(st, v);
             end.run();
           })
-          .doOnCancel(end);
+          .doOnCancel(() -> {
+            if (st.inCall) {
+              st.cutInFlight = true;
+            }
+            end.run();
+          });
     }
 
     /**
@@ -372,6 +384,9 @@ public final class Engine {
      * {@link #attempts} tries again. Listing impossible: unknown, never a blind second create.
      */
     private Mono<ItemResult> settle(ItemRun st, Verdict v) {
+      if (cfg.noList()) {
+        return Mono.just(unknownNoList(st));       // nothing may check: never repeated
+      }
       if (control.isStopping()) {
         return aborted(st);
       }
@@ -402,6 +417,10 @@ public final class Engine {
           .onErrorResume(ListingImpossibleException.class, e -> Mono.just(unknown(st, e)))
           .onErrorResume(ApiKeyRejectedException.class, e -> {
             control.fatal(e, true);
+            return aborted(st);
+          })
+          .onErrorResume(NoListRouteException.class, e -> {
+            control.fatal(e, false);
             return aborted(st);
           });
     }
@@ -448,11 +467,23 @@ public final class Engine {
           + (v == null ? "" : "; last attempt: " + v.message()));
     }
 
+    private ItemResult unknownNoList(ItemRun st) {
+      Verdict v = st.last;
+      return result(st, Outcome.UNKNOWN, null, ErrorCodes.UNSETTLED_NO_LIST,
+          "the create may or may not have reached the API" + (v == null || v.message() == null ? ""
+              : " (last attempt: " + v.message() + ")")
+              + "; with --no-list nothing can check, so it is not repeated: look for it in the space by hand");
+    }
+
     private Mono<ItemResult> aborted(ItemRun st) {
       if (!st.started()) {
         return Mono.empty();
       }
       Verdict v = st.last;
+      if (cfg.noList() && (st.inCall || st.cutInFlight || v != null && (v.kind() == Verdict.Kind.UNCERTAIN
+          || v.kind() == Verdict.Kind.CONFLICT))) {
+        return Mono.just(unknownNoList(st));       // a cut or uncertain call cannot be retried blind
+      }
       return Mono.just(result(st, Outcome.ABORTED, null, null,
           "the run stopped before this item ended" + (v == null || v.message() == null ? "" : "; last attempt: "
               + v.message())));
