@@ -106,6 +106,28 @@ class SandboxConfigTest {
     assertThat(d.pageSize()).isEqualTo(7);
     assertThat(d.faults()).isEqualTo(c.faults());
     assertThat(d.hold()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(d).isEqualTo(c);
+  }
+
+  @Test
+  void aConfigCannotBeChangedAfterItIsBuilt() {
+    java.util.HashMap<FaultKind, Double> shares = new java.util.HashMap<>(Map.of(FaultKind.HTTP_503, 0.1));
+    SandboxConfig.Builder b = SandboxConfig.builder().faults(shares);
+    SandboxConfig c = b.build();
+    shares.put(FaultKind.HTTP_500, 0.5);
+    b.rate(9, 9);
+    assertThat(c.faults()).containsExactly(Map.entry(FaultKind.HTTP_503, 0.1));
+    assertThat(c.rate()).isZero();
+    assertThatThrownBy(() -> c.faults().put(FaultKind.HOLD, 0.1)).isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void theRecordChecksItsSettingsEvenWithoutTheBuilder() {
+    SandboxConfig c = SandboxConfig.builder().build();
+    assertThatThrownBy(() -> new SandboxConfig(c.port(), c.apiKey(), c.latencyMin(), c.latencyMax(), c.rate(), 0,
+            c.faults(), c.faultRate(), c.hold(), c.maxActive(), c.idempotency(), c.seed(), c.pageSize(), c.clock(),
+            c.nanoTime(), c.scheduler()))
+        .hasMessage("burst must be >= 1 but was 0");
   }
 
   @Test
