@@ -25,7 +25,7 @@ final class RuntimeStore {
       String name,
       String profile,
       JsonNode metadata,
-      String status,
+      RuntimeStatus status,
       String createdAt,
       String updatedAt,
       String activeRunId) {
@@ -35,7 +35,7 @@ final class RuntimeStore {
       return k != null && k.isString() ? k.stringValue() : null;
     }
 
-    StoredRuntime withStatus(String newStatus, String at) {
+    StoredRuntime withStatus(RuntimeStatus newStatus, String at) {
       return new StoredRuntime(seq, id, spaceId, name, profile, metadata, newStatus, createdAt, at, null);
     }
   }
@@ -99,7 +99,7 @@ final class RuntimeStore {
     for (Map.Entry<Long, StoredRuntime> e : space.entrySet()) {
       if (e.getValue().id().equals(runtimeId) && space.remove(e.getKey(), e.getValue())) {
         total.decrementAndGet();
-        if ("active".equals(e.getValue().status())) {
+        if (e.getValue().status() == RuntimeStatus.ACTIVE) {
           releaseActive();
         }
         return true;
@@ -113,7 +113,7 @@ final class RuntimeStore {
     for (ConcurrentSkipListMap<Long, StoredRuntime> space : spaces.values()) {
       for (Map.Entry<Long, StoredRuntime> e : space.entrySet()) {
         StoredRuntime r = e.getValue();
-        if ("active".equals(r.status()) && space.replace(e.getKey(), r, r.withStatus("stopped", at))) {
+        if (r.status() == RuntimeStatus.ACTIVE && space.replace(e.getKey(), r, r.withStatus(RuntimeStatus.STOPPED, at))) {
           releaseActive();
         }
       }

@@ -30,7 +30,7 @@ public final class SandboxServer implements AutoCloseable {
   private final DisposableServer server;
   private final LoopResources loops;
   private final Scheduler timer;
-  private final SandboxHandler handler;
+  private final SandboxApi api;
   private final String apiKey;
   private final long seed;
   private final URI baseUrl;
@@ -39,13 +39,13 @@ public final class SandboxServer implements AutoCloseable {
       DisposableServer server,
       LoopResources loops,
       Scheduler timer,
-      SandboxHandler handler,
+      SandboxApi api,
       String apiKey,
       long seed) {
     this.server = server;
     this.loops = loops;
     this.timer = timer;
-    this.handler = handler;
+    this.api = api;
     this.apiKey = apiKey;
     this.seed = seed;
     this.baseUrl = URI.create("http://127.0.0.1:" + server.port());
@@ -64,7 +64,7 @@ public final class SandboxServer implements AutoCloseable {
     String requestPrefix = "req_" + hex(secure, 4) + "_";
     int workers = Math.max(2, java.lang.Runtime.getRuntime().availableProcessors());
     Scheduler timer = Schedulers.newParallel("sandbox-timer", workers, true);
-    SandboxHandler handler = new SandboxHandler(config, key, seed, requestPrefix, timer);
+    SandboxApi api = new SandboxApi(config, key, seed, requestPrefix, timer);
     LoopResources loops = LoopResources.create("sandbox", 1, workers, true);
     try {
       DisposableServer server =
@@ -72,13 +72,13 @@ public final class SandboxServer implements AutoCloseable {
               .runOn(loops)
               .host("127.0.0.1")
               .port(config.port())
-              .handle(handler)
+              .route(api::declare)
               .bindNow(Duration.ofSeconds(10));
-      return new SandboxServer(server, loops, timer, handler, key, seed);
+      return new SandboxServer(server, loops, timer, api, key, seed);
     } catch (RuntimeException e) {
       loops.dispose();
       timer.dispose();
-      handler.dispose();
+      api.dispose();
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new IllegalStateException(
           "sandbox cannot listen on 127.0.0.1:" + config.port() + ": " + cause.getMessage()
@@ -108,7 +108,7 @@ public final class SandboxServer implements AutoCloseable {
 
   /** The config in force. */
   public SandboxConfig config() {
-    return handler.config();
+    return api.config();
   }
 
   /**
@@ -118,23 +118,23 @@ public final class SandboxServer implements AutoCloseable {
    * limit starts with a full bucket.
    */
   public void reconfigure(SandboxConfig config) {
-    handler.reconfigure(Objects.requireNonNull(config, "config"));
+    api.reconfigure(Objects.requireNonNull(config, "config"));
   }
 
   /** A snapshot of what was received and created. */
   public SandboxStats stats() {
-    return handler.stats();
+    return api.stats();
   }
 
   /** Deletes one runtime (freeing its quota slot if it was active); false when there is none. */
   public boolean deleteRuntime(String spaceId, String runtimeId) {
-    return handler.store().delete(spaceId, runtimeId);
+    return api.store().delete(spaceId, runtimeId);
   }
 
   /** Marks every active runtime {@code stopped}, freeing the whole quota. */
   public void stopAll() {
-    handler.store().stopAll(
-        Instant.now(handler.config().clock()).truncatedTo(ChronoUnit.MILLIS).toString());
+    api.store().stopAll(
+        Instant.now(api.config().clock()).truncatedTo(ChronoUnit.MILLIS).toString());
   }
 
   /**
@@ -142,7 +142,7 @@ public final class SandboxServer implements AutoCloseable {
    * own key, which guards nothing but this local simulation.
    */
   public String banner() {
-    SandboxConfig c = handler.config();
+    SandboxConfig c = api.config();
     String url = baseUrl.toString();
     return String.join(
         System.lineSeparator(),
@@ -153,7 +153,7 @@ public final class SandboxServer implements AutoCloseable {
         "  create:   curl -s -X POST " + url + "/v1/spaces/demo/runtimes -H 'Authorization: Bearer " + apiKey
             + "' -H 'Content-Type: application/json' -d '{\"type\":\"browser\",\"name\":\"hello\"}'",
         "  list:     curl -s " + url + "/v1/spaces/demo/runtimes -H 'Authorization: Bearer " + apiKey + "'",
-        "  stats:    curl -s " + url + SandboxHandler.STATS_PATH);
+        "  stats:    curl -s " + url + Paths.STATS);
   }
 
   static String describe(SandboxConfig c) {
@@ -183,13 +183,13 @@ public final class SandboxServer implements AutoCloseable {
 
   /** Creates accepted but not yet decided (in their latency or held); for tests. */
   int pendingCreates() {
-    return handler.pendingCreates();
+    return api.pending();
   }
 
   /** Stops serving, cancels creates still in their latency or held, and releases the server's threads. */
   @Override
   public void close() {
-    handler.dispose();
+    api.dispose();
     server.disposeNow(Duration.ofSeconds(5));
     loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(10));
     timer.dispose();

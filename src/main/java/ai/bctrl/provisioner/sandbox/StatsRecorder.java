@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -31,7 +32,19 @@ final class StatsRecorder {
     }
   }
 
-  void createStarted(long nanos) {
+  /** A create in flight; {@link #end} takes it out of the count, once however often it is called. */
+  final class InFlight {
+    private final AtomicBoolean ended = new AtomicBoolean();
+
+    void end() {
+      if (ended.compareAndSet(false, true)) {
+        inFlight.decrementAndGet();
+      }
+    }
+  }
+
+  /** Counts a create request that arrived at {@code nanos}, in flight until the returned ticket ends. */
+  InFlight createStarted(long nanos) {
     createRequests.increment();
     int now = inFlight.incrementAndGet();
     maxInFlight.accumulateAndGet(now, Math::max);
@@ -43,10 +56,7 @@ final class StatsRecorder {
         starts[startCount++] = nanos;
       }
     }
-  }
-
-  void createEnded() {
-    inFlight.decrementAndGet();
+    return new InFlight();
   }
 
   void listed() {

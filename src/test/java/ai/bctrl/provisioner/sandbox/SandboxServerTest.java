@@ -83,6 +83,21 @@ class SandboxServerTest {
   }
 
   @Test
+  void writesTheRuntimesFieldsInTheApisOrder() {
+    SandboxServer s = start(base());
+    HttpResponse<String> r = post(s, "demo", "{\"type\":\"browser\",\"name\":\"hello\",\"metadata\":{\"provisionerKey\":\"hello\"}}");
+    JsonNode n = json(r);
+    assertThat(r.body().replace(n.get("id").stringValue(), "ID").replace(n.get("activeRunId").stringValue(), "RUN"))
+        .isEqualTo("{\"id\":\"ID\",\"name\":\"hello\",\"spaceId\":\"demo\",\"status\":\"active\",\"kind\":\"browser\","
+            + "\"type\":\"browser\",\"backing\":{\"kind\":\"ephemeral\"},\"connections\":{\"cdp\":{\"available\":true},"
+            + "\"cua\":{\"available\":true},\"http\":{\"available\":true},\"mcp\":{\"available\":true},"
+            + "\"rdp\":{\"available\":false},\"vnc\":{\"available\":true}},\"capabilities\":[\"cdp\",\"cua\",\"http\",\"mcp\",\"vnc\"],"
+            + "\"region\":\"sandbox-local-1\",\"createdAt\":\"2026-01-02T03:04:05.678Z\",\"updatedAt\":\"2026-01-02T03:04:05.678Z\","
+            + "\"metadata\":{\"provisionerKey\":\"hello\"},\"activeRunId\":\"RUN\",\"summary\":{\"browserRunning\":true,"
+            + "\"currentDriver\":null,\"defaultContextId\":null,\"defaultPageId\":null,\"storageSpace\":null}}");
+  }
+
+  @Test
   void generatesANameAndAnEphemeralBackingWhenTheBodyGivesNone() {
     SandboxServer s = start(base());
     JsonNode n = json(post(s, "sp", "{\"type\":\"browser\"}"));
