@@ -43,6 +43,17 @@ final class Answers {
     return json(400, new ErrorBody(summary, "request.invalid", "invalid_input", problems, null, requestId));
   }
 
+  /** 429 {@code rate_limited} for a call the rate limit of {@code b} refused; a token is back in {@code waitNanos}. */
+  Answer rateLimited(Settings.Behaviour b, long waitNanos, String requestId) {
+    return rateLimited("Rate limit exceeded: at most " + num(b.config().rate())
+        + " creates, stops and deletes per second (burst " + b.config().burst() + ")",
+        TokenBucket.retryAfterSeconds(waitNanos), requestId);
+  }
+
+  private static String num(double d) {
+    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+  }
+
   /** 429 {@code rate_limited} with {@code Retry-After}. */
   Answer rateLimited(String message, long retryAfterSeconds, String requestId) {
     return error(429, message, "rate_limited", "rate_limited", "retry after " + retryAfterSeconds + " s", requestId)
@@ -56,7 +67,24 @@ final class Answers {
 
   Answer routeNotFound(String method, String path, String requestId) {
     return error(404, "No route " + method + " " + path, "route.not_found", "not_found",
-        "the sandbox serves POST and GET /v1/spaces/{id}/runtimes and GET " + Paths.STATS, requestId);
+        "the sandbox serves POST and GET /v1/spaces/{id}/runtimes, POST /v1/runtimes/{id}/stop, "
+            + "DELETE /v1/runtimes/{id} and GET " + Paths.STATS, requestId);
+  }
+
+  Answer runtimeNotFound(String runtimeId, String requestId) {
+    return error(404, "Runtime " + runtimeId + " not found", "runtime.not_found", "not_found", null, requestId);
+  }
+
+  /** 409 {@code runtime.not_active}: a stop of a runtime that is {@code status} (stopped or failed). */
+  Answer notActive(String runtimeId, RuntimeStatus status, String requestId) {
+    return error(409, "Runtime " + runtimeId + " is not active (status " + status.wire() + ")", "runtime.not_active",
+        "conflict", "only an active runtime can be stopped", requestId);
+  }
+
+  /** 409 {@code runtime.not_stopped}: a delete of an active runtime. */
+  Answer notStopped(String runtimeId, String requestId) {
+    return error(409, "Runtime " + runtimeId + " is active; active runtimes must be stopped first",
+        "runtime.not_stopped", "conflict", "POST /v1/runtimes/" + runtimeId + "/stop first", requestId);
   }
 
   Answer hostUnavailable(String requestId) {

@@ -91,8 +91,7 @@ final class CreateRoute implements Route {
     if (b.limit() != null) {
       long wait = b.limit().tryTake();
       if (wait > 0) {
-        return sent(answers.rateLimited("Rate limit exceeded: at most " + num(b.config().rate())
-            + " creates per second (burst " + b.config().burst() + ")", TokenBucket.retryAfterSeconds(wait), requestId));
+        return sent(answers.rateLimited(b, wait, requestId));
       }
     }
     JsonNode body;
@@ -133,6 +132,7 @@ final class CreateRoute implements Route {
     // client has gone.
     Sinks.One<Reply> outcome = Sinks.one();
     Runnable resolve = () -> faults.resolve(
+        Call.CREATE,
         d.fault(),
         () -> create(space, body, d.id(), d.fault() == FaultKind.FAILED, requestId, entry),
         () -> idempotency.release(entry),
@@ -192,10 +192,6 @@ final class CreateRoute implements Route {
   /** A run id derived from the runtime id, so it is as reproducible as the id itself. */
   private static String activeRunId(UUID id) {
     return UUID.nameUUIDFromBytes(("run:" + id).getBytes(StandardCharsets.UTF_8)).toString();
-  }
-
-  private static String num(double d) {
-    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
   }
 
   private static String oneLine(JacksonException e) {

@@ -38,6 +38,15 @@ final class Dice {
     return new CreateDraw(faults.pick(u), latency, id);
   }
 
+  /** A stop's or delete's fault ({@code null} = none): one number drawn. */
+  FaultKind fault(FaultTable faults) {
+    double u;
+    synchronized (rng) {
+      u = rng.nextDouble();
+    }
+    return faults.pick(u);
+  }
+
   /** The fault kinds with their cumulative shares, in {@link FaultKind} order. */
   static final class FaultTable {
     private final FaultKind[] kinds;

@@ -35,25 +35,26 @@ final class Faults {
    * Decides what the call comes to under {@code fault} ({@code null} = none) and completes {@code
    * out} with it, now or, for a {@code hold}, after the hold; never waiting on the client.
    *
+   * @param call what the call is, for counting the fault
    * @param apply the call's effect on the store; its answer says whether it changed anything
    * @param nothingDone run when the fault leaves the store untouched
    */
-  void resolve(FaultKind fault, Supplier<Answer> apply, Runnable nothingDone, String requestId,
+  void resolve(Call call, FaultKind fault, Supplier<Answer> apply, Runnable nothingDone, String requestId,
       Sinks.One<Reply> out) {
     try {
       if (fault == FaultKind.HOLD) {
-        stats.fault(FaultKind.HOLD);
+        stats.fault(call, FaultKind.HOLD);
         detached.after(settings.scheduler(), settings.config().hold().toNanos(),
             () -> emit(out, () -> Reply.send(apply.get())));
         return;
       }
-      emit(out, () -> reply(fault, apply, nothingDone, requestId));
+      emit(out, () -> reply(call, fault, apply, nothingDone, requestId));
     } catch (RuntimeException e) {
       out.tryEmitError(e);
     }
   }
 
-  private Reply reply(FaultKind fault, Supplier<Answer> apply, Runnable nothingDone, String requestId) {
+  private Reply reply(Call call, FaultKind fault, Supplier<Answer> apply, Runnable nothingDone, String requestId) {
     if (fault == null) {
       return Reply.send(apply.get());
     }
@@ -65,7 +66,7 @@ final class Faults {
       default -> null;
     };
     if (before != null || fault == FaultKind.RESET_BEFORE) {
-      stats.fault(fault);
+      stats.fault(call, fault);
       nothingDone.run();
       return before != null ? Reply.send(before) : Reply.drop();
     }
@@ -73,7 +74,7 @@ final class Faults {
     if (!a.applied()) {
       return Reply.send(a);
     }
-    stats.fault(fault);
+    stats.fault(call, fault);
     return switch (fault) {
       case RESET_AFTER -> new Reply(a, Reply.Delivery.DROP);
       case TRUNCATE -> new Reply(a, Reply.Delivery.TRUNCATE);

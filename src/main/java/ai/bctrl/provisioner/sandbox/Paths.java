@@ -9,6 +9,8 @@ import reactor.netty.http.server.HttpServerRequest;
 final class Paths {
   static final String STATS = "/__sandbox/stats";
   static final String SPACE_RUNTIMES = "/v1/spaces/{spaceId}/runtimes";
+  static final String RUNTIME = "/v1/runtimes/{runtimeId}";
+  static final String STOP = "/v1/runtimes/{runtimeId}/stop";
 
   private Paths() {}
 

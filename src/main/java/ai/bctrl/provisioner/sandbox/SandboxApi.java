@@ -25,8 +25,12 @@ final class SandboxApi {
   private final Route statsRoute;
   private final Route create;
   private final Route list;
+  private final Route stop;
+  private final Route delete;
   private final Route allowGet;
   private final Route allowGetPost;
+  private final Route allowPost;
+  private final Route allowDelete;
   private final Route notFound;
 
   SandboxApi(SandboxConfig config, String apiKey, long seed, String requestPrefix, Scheduler timer) {
@@ -38,11 +42,16 @@ final class SandboxApi {
     Responder responder = new Responder(stats);
     Faults faults = new Faults(settings, detached, stats, answers);
     this.statsRoute = new StatsRoute(this::stats, new StatsJson(json), timer);
-    this.create = new CreateRoute(settings, auth, json, new Idempotency(), new Dice(seed), detached, faults, store,
+    Dice dice = new Dice(seed);
+    this.create = new CreateRoute(settings, auth, json, new Idempotency(), dice, detached, faults, store,
         stats, answers, responder);
     this.list = new ListRoute(settings, auth, store, stats, answers, responder);
+    this.stop = new StopRoute(settings, auth, dice, faults, store, stats, answers, responder);
+    this.delete = new DeleteRoute(settings, auth, dice, faults, store, stats, answers, responder);
     this.allowGet = Fallbacks.methodNotAllowed(answers, responder, "GET");
     this.allowGetPost = Fallbacks.methodNotAllowed(answers, responder, "GET, POST");
+    this.allowPost = Fallbacks.methodNotAllowed(answers, responder, "POST");
+    this.allowDelete = Fallbacks.methodNotAllowed(answers, responder, "DELETE");
     this.notFound = Fallbacks.notFound(answers, responder);
   }
 
@@ -52,8 +61,12 @@ final class SandboxApi {
         .get(Paths.STATS, on(statsRoute))
         .post(Paths.SPACE_RUNTIMES, on(create))
         .get(Paths.SPACE_RUNTIMES, on(list))
+        .post(Paths.STOP, on(stop))
+        .delete(Paths.RUNTIME, on(delete))
         .route(Paths.anyMethod(Paths.STATS), on(allowGet))
         .route(Paths.anyMethod(Paths.SPACE_RUNTIMES), on(allowGetPost))
+        .route(Paths.anyMethod(Paths.STOP), on(allowPost))
+        .route(Paths.anyMethod(Paths.RUNTIME), on(allowDelete))
         .route(req -> true, on(notFound));
   }
 

@@ -16,9 +16,10 @@ import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
 
 /**
- * A simulated bctrl API on 127.0.0.1: {@code POST} and {@code GET /v1/spaces/{id}/runtimes} with
- * Bearer auth, strict validation against the schema file kept beside this class, latency, a rate
- * limit, injected faults, a quota and optional idempotency, all as {@link SandboxConfig} says; and
+ * A simulated bctrl API on 127.0.0.1: {@code POST} and {@code GET /v1/spaces/{id}/runtimes}, {@code
+ * POST /v1/runtimes/{id}/stop} and {@code DELETE /v1/runtimes/{id}} with Bearer auth, strict
+ * validation against the schema file kept beside this class, latency, a rate limit, injected
+ * faults, a quota and optional idempotency, all as {@link SandboxConfig} says; and
  * {@code GET /__sandbox/stats} (no auth: it binds loopback only and holds no secret) serving {@link
  * #stats()} as JSON.
  *
@@ -126,12 +127,15 @@ public final class SandboxServer implements AutoCloseable {
     return api.stats();
   }
 
-  /** Deletes one runtime (freeing its quota slot if it was active); false when there is none. */
+  /**
+   * Deletes one runtime whatever its status (freeing its quota slot if it was active), as if by
+   * someone else; false when there is none. Not a delete call: the stats do not count it.
+   */
   public boolean deleteRuntime(String spaceId, String runtimeId) {
-    return api.store().delete(spaceId, runtimeId);
+    return api.store().remove(spaceId, runtimeId);
   }
 
-  /** Marks every active runtime {@code stopped}, freeing the whole quota. */
+  /** Marks every active runtime {@code stopped}, freeing the whole quota. Not stop calls: the stats do not count them. */
   public void stopAll() {
     api.store().stopAll(
         Instant.now(api.config().clock()).truncatedTo(ChronoUnit.MILLIS).toString());
@@ -153,6 +157,8 @@ public final class SandboxServer implements AutoCloseable {
         "  create:   curl -s -X POST " + url + "/v1/spaces/demo/runtimes -H 'Authorization: Bearer " + apiKey
             + "' -H 'Content-Type: application/json' -d '{\"type\":\"browser\",\"name\":\"hello\"}'",
         "  list:     curl -s " + url + "/v1/spaces/demo/runtimes -H 'Authorization: Bearer " + apiKey + "'",
+        "  stop:     curl -s -X POST " + url + "/v1/runtimes/<id>/stop -H 'Authorization: Bearer " + apiKey + "'",
+        "  delete:   curl -s -X DELETE " + url + "/v1/runtimes/<id> -H 'Authorization: Bearer " + apiKey + "'",
         "  stats:    curl -s " + url + Paths.STATS);
   }
 
@@ -181,7 +187,7 @@ public final class SandboxServer implements AutoCloseable {
     return HexFormat.of().formatHex(b);
   }
 
-  /** Creates accepted but not yet decided (in their latency or held); for tests. */
+  /** Calls accepted but not yet decided (creates in their latency, calls held); for tests. */
   int pendingCreates() {
     return api.pending();
   }

@@ -36,6 +36,14 @@ final class StatsJson {
       g.writeNumberProperty("activeRuntimes", s.activeRuntimes());
       g.writeNumberProperty("idempotentReplays", s.idempotentReplays());
       g.writeNumberProperty("duplicates", s.duplicates());
+      g.writeNumberProperty("stopRequests", s.stopRequests());
+      g.writeNumberProperty("deleteRequests", s.deleteRequests());
+      g.writeNumberProperty("stops", s.stops());
+      g.writeNumberProperty("deletes", s.deletes());
+      counts(g, "stopsByRuntime", s.stopsByRuntime());
+      counts(g, "deletesByRuntime", s.deletesByRuntime());
+      faults(g, "stopFaults", s.stopFaults());
+      faults(g, "deleteFaults", s.deleteFaults());
       if (withStarts) {
         g.writeArrayPropertyStart("createStartNanos");
         for (long t : s.createStartNanos()) {

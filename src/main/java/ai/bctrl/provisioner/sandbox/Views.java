@@ -58,6 +58,12 @@ final class Views {
       @JsonInclude(JsonInclude.Include.NON_NULL) String hint,
       String requestId) {}
 
+  /** A stop's 200. */
+  record Stopped(String runtimeId, String runId, String status, boolean stopped) {}
+
+  /** A delete's 200. */
+  record Deleted(boolean deleted, String id) {}
+
   static RuntimeView runtime(StoredRuntime r) {
     boolean up = r.status() == RuntimeStatus.ACTIVE;
     Availability a = up ? UP : DOWN;
