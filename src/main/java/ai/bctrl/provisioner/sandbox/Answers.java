@@ -60,9 +60,11 @@ final class Answers {
         .withHeader("retry-after", Long.toString(retryAfterSeconds));
   }
 
-  Answer methodNotAllowed(String allowed, String requestId) {
+  /** 405 {@code request.method_not_allowed} with an {@code Allow} header. */
+  Answer methodNotAllowed(String allowed, String hint, String requestId) {
     return error(405, "Method not allowed; allowed: " + allowed, "request.method_not_allowed", "invalid_input",
-        null, requestId);
+        hint, requestId)
+        .withHeader("allow", allowed);
   }
 
   Answer routeNotFound(String method, String path, String requestId) {

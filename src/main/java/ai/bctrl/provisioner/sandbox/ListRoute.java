@@ -12,7 +12,7 @@ import reactor.netty.http.server.HttpServerResponse;
 /**
  * {@code GET /v1/spaces/{spaceId}/runtimes}: the space's runtimes in creation order, in pages of
  * {@code pageSize} ({@code ?limit=} overrides), joined by {@code nextCursor} / {@code ?cursor=}.
- * Not rate limited.
+ * Not rate limited. With {@code noList}, 405 with {@code Allow: POST}, as an API that cannot list.
  */
 final class ListRoute implements Route {
   private final Settings settings;
@@ -39,6 +39,10 @@ final class ListRoute implements Route {
   }
 
   private Answer list(HttpServerRequest req, String requestId) {
+    if (settings.config().noList()) {
+      return answers.methodNotAllowed("POST",
+          "this sandbox runs with --no-list: it cannot list runtimes, as some APIs cannot", requestId);
+    }
     if (!auth.authorised(req)) {
       return answers.unauthorised(requestId);
     }

@@ -49,7 +49,8 @@ final class SandboxApi {
     this.stop = new StopRoute(settings, auth, dice, faults, store, stats, answers, responder);
     this.delete = new DeleteRoute(settings, auth, dice, faults, store, stats, answers, responder);
     this.allowGet = Fallbacks.methodNotAllowed(answers, responder, "GET");
-    this.allowGetPost = Fallbacks.methodNotAllowed(answers, responder, "GET, POST");
+    this.allowGetPost = Fallbacks.methodNotAllowed(answers, responder,
+        () -> settings.config().noList() ? "POST" : "GET, POST");
     this.allowPost = Fallbacks.methodNotAllowed(answers, responder, "POST");
     this.allowDelete = Fallbacks.methodNotAllowed(answers, responder, "DELETE");
     this.notFound = Fallbacks.notFound(answers, responder);

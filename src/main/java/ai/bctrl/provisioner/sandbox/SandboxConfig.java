@@ -17,7 +17,7 @@ import reactor.core.scheduler.Scheduler;
  * bad one fails with a message naming it ("burst must be >= 1 but was 0"), so a config that exists
  * is a valid one. The defaults are the contract's {@code sandbox} defaults: port 8787, a random
  * key, latency 50ms..300ms, no rate limit, no faults, hold 30s, no quota, no idempotency, a random
- * seed, listing pages of 100.
+ * seed, listing pages of 100, a list route.
  *
  * @param port port on 127.0.0.1; 0 = any free port
  * @param apiKey the accepted key, or {@code null} for a random one chosen at start
@@ -30,6 +30,7 @@ import reactor.core.scheduler.Scheduler;
  * @param hold how long a {@code hold} fault keeps a request before it goes through
  * @param maxActive most active runtimes before 402, or {@code null} for no quota
  * @param idempotency whether a repeated {@code Idempotency-Key} replays the first answer
+ * @param noList whether the list route answers 405, as an API that cannot list runtimes
  * @param seed the seed of every random choice, or {@code null} for a random one chosen at start
  * @param pageSize runtimes per listing page unless {@code ?limit=} says otherwise
  * @param clock the wall clock of {@code createdAt} and {@code updatedAt}
@@ -50,6 +51,7 @@ public record SandboxConfig(
     Duration hold,
     Integer maxActive,
     boolean idempotency,
+    boolean noList,
     Long seed,
     int pageSize,
     Clock clock,
@@ -241,6 +243,7 @@ public record SandboxConfig(
     private Duration hold = Duration.ofSeconds(30);
     private Integer maxActive;
     private boolean idempotency;
+    private boolean noList;
     private Long seed;
     private int pageSize = 100;
     private Clock clock = Clock.systemUTC();
@@ -261,6 +264,7 @@ public record SandboxConfig(
       hold = c.hold;
       maxActive = c.maxActive;
       idempotency = c.idempotency;
+      noList = c.noList;
       seed = c.seed;
       pageSize = c.pageSize;
       clock = c.clock;
@@ -325,6 +329,12 @@ public record SandboxConfig(
       return this;
     }
 
+    /** True: the list route answers 405 with {@code Allow: POST}, as an API that cannot list runtimes. */
+    public Builder noList(boolean noList) {
+      this.noList = noList;
+      return this;
+    }
+
     /** Seed of every random choice; {@code null} = random (see {@link SandboxServer#seed()}). */
     public Builder seed(Long seed) {
       this.seed = seed;
@@ -360,7 +370,7 @@ public record SandboxConfig(
     public SandboxConfig build() {
       return new SandboxConfig(
           port, apiKey, latencyMin, latencyMax, rate, burst, faults, faultRate, hold, maxActive,
-          idempotency, seed, pageSize, clock, nanoTime, scheduler);
+          idempotency, noList, seed, pageSize, clock, nanoTime, scheduler);
     }
   }
 }

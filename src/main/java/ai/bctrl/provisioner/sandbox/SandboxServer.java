@@ -170,7 +170,8 @@ public final class SandboxServer implements AutoCloseable {
             : "faults " + f.entrySet().stream().map(e -> e.getKey().wire() + "=" + e.getValue())
                 .collect(Collectors.joining(",")) + " (hold " + fmt(c.hold()) + ")")
         + ", " + (c.maxActive() == null ? "no quota" : "max active " + c.maxActive())
-        + ", idempotency " + (c.idempotency() ? "on" : "off");
+        + ", idempotency " + (c.idempotency() ? "on" : "off")
+        + (c.noList() ? ", no list route" : "");
   }
 
   private static String fmt(Duration d) {
