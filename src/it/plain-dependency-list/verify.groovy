@@ -1,12 +1,13 @@
 // What a project gets from depending on the library alone: no CLI, no logging backend, no
-// Jackson of ours (it is relocated inside the jar), no native QUIC libraries.
+// Jackson of ours (it is relocated inside the jar), no Micrometer (optional), no QUIC natives.
 def list = new File(basedir, 'target/dependencies.txt').readLines()
     .collect { it.trim() }
     .findAll { it ==~ /^[\w.\-]+:[\w.\-]+:.*/ }
 assert list.any { it.startsWith('ai.bctrl:provisioner:jar:') } : "the library itself: ${list}"
 def forbidden = list.findAll {
   it.startsWith('info.picocli:') || it.startsWith('ch.qos.logback:') || it.startsWith('tools.jackson') ||
-      it.startsWith('com.fasterxml.jackson') || it.contains('netty-codec-native-quic')
+      it.startsWith('com.fasterxml.jackson') || it.startsWith('io.micrometer:') ||
+      it.contains('netty-codec-native-quic')
 }
 assert forbidden.isEmpty() : "a library user must not get ${forbidden}"
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * What the two jars hold. The library jar: our classes with Jackson relocated under {@code
  * ai.bctrl.provisioner.internal.shaded.jackson} (multi-release variants and service files
  * included) and no logging configuration. The executable jar: that plus its runtime dependencies,
- * the CLI's Logback setup, and no native QUIC libraries. The consumer projects under {@code
+ * the CLI's Logback setup, and no native QUIC libraries nor Micrometer. The consumer projects under {@code
  * src/it} check what a user of the installed artifact gets.
  */
 class PackagingIT {
@@ -116,6 +116,7 @@ class PackagingIT {
               "io/netty/handler/codec/quic/Quic.class")
           .noneMatch(n -> n.startsWith("tools/") || n.startsWith("com/fasterxml/"))
           .noneMatch(n -> n.startsWith("META-INF/native/") && n.contains("quic"))
+          .noneMatch(n -> n.startsWith("io/micrometer/"))
           .doesNotContain("logback.xml");
       assertThat(text(jar, CONFIGURATOR).strip())
           .isEqualTo("ai.bctrl.provisioner.internal.cli.Main$CliLogging");

@@ -52,7 +52,7 @@ public final class Consumer {
     List<Map<String, String>> read = hostJson.readValue(hostJson.writeValueAsBytes(specs),
         new TypeReference<List<Map<String, String>>>() {});
 
-    CreateRuntimeRequest shape = new CreateRuntimeRequest(null, null, null, null, Map.of("team", "sb3"), null);
+    CreateRuntimeRequest shape = CreateRuntimeRequest.builder().metadata("team", "sb3").build();
     try (SandboxServer sandbox = SandboxServer.start(SandboxConfig.builder().port(0)
             .latency(Duration.ofMillis(1), Duration.ofMillis(5)).build());
         Provisioner provisioner = Provisioner.builder()
@@ -62,7 +62,11 @@ public final class Consumer {
             .rate(0)
             .build()) {
       List<ItemResult> results = provisioner.provision(Flux.fromIterable(read)
-              .map(s -> Item.of(s.get("key"), s.get("space"), shape.withName(s.get("name")))))
+              .map(s -> Item.builder()
+                  .key(s.get("key"))
+                  .spaceId(s.get("space"))
+                  .request(shape.toBuilder().name(s.get("name")).build())
+                  .build()))
           .collectList()
           .block(Duration.ofMinutes(3));
       check(results != null && results.size() == ITEMS, "a result per item");
