@@ -120,6 +120,10 @@ final class ReportFile {
         parts.add(summary.keptUnhealthyCount() + " kept unhealthy from an earlier run");
         notDone += summary.keptUnhealthyCount();
       }
+      if (summary.keptUnknownCount() > 0) {
+        parts.add(summary.keptUnknownCount() + " left unknown from an earlier run (--no-list)");
+        notDone += summary.keptUnknownCount();
+      }
       return notDone + (notDone == 1 ? " item is" : " items are") + " not done (" + parts
           + "); run again to retry them";
     }
@@ -147,6 +151,7 @@ final class ReportFile {
     out.add(new ReportPage.Setting("--settle-delay", Durations.format(s.settleDelay())));
     out.add(new ReportPage.Setting("--max-consecutive-failures", Integer.toString(s.maxConsecutiveFailures())));
     out.add(new ReportPage.Setting("--replace-unhealthy", s.replaceUnhealthy() ? "on" : "off"));
+    out.add(new ReportPage.Setting("--no-list", s.noList() ? "on" : "off"));
     add(out, "--deadline", s.deadline() == null ? null : Durations.format(s.deadline()));
     out.add(new ReportPage.Setting("--grace", Durations.format(s.grace())));
     add(out, "--summary", s.summary() == null ? null : s.summary().toString());
@@ -156,7 +161,8 @@ final class ReportFile {
   private static List<ReportPage.Figure> figures(Summary summary) {
     return List.of(
         new ReportPage.Figure("already-done", "already done (skipped)", Long.toString(summary.skippedDoneCount())),
-        new ReportPage.Figure("kept-unhealthy", "kept unhealthy", Long.toString(summary.keptUnhealthyCount())));
+        new ReportPage.Figure("kept-unhealthy", "kept unhealthy", Long.toString(summary.keptUnhealthyCount())),
+        new ReportPage.Figure("kept-unknown", "left unknown (--no-list)", Long.toString(summary.keptUnknownCount())));
   }
 
   private static void add(List<ReportPage.Setting> out, String name, String value) {

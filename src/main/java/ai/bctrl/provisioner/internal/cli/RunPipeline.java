@@ -104,7 +104,7 @@ final class RunPipeline {
         res.deadline(stop.deadline(s.deadline()));
       }
       KeepShard shard = new KeepShard(s.manifest().shard);
-      SkipDone skipDone = new SkipDone(ledgerState, s.replaceUnhealthy(), tally);
+      SkipDone skipDone = new SkipDone(ledgerState, s.replaceUnhealthy(), s.noList(), tally);
       if (!s.quiet()) {
         res.progress(RunProgress.start(io, tally, engine, s.manifestPath() == null ? null : manifest, shard, skipDone));
       }
@@ -188,7 +188,11 @@ final class RunPipeline {
         .requestTimeout(s.requestTimeout())
         .settleDelay(s.settleDelay())
         .maxConsecutiveFailures(s.maxConsecutiveFailures())
+        .noList(s.noList())
         .clock(clock);
+    if (report.enabled()) {
+      builder.listener(report.recorder()); // --report: calls, retries, learned rates, the stop
+    }
     LedgerLock lock = res.lock();
     Instant notBefore = ledgerState.lastModified().orElse(clock.instant()).plus(s.settleDelay());
     if (lock.previousRunCrashed()) {

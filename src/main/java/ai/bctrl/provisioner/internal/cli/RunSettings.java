@@ -28,7 +28,8 @@ record RunSettings(
     Path summary,
     Path report,
     boolean sandbox,
-    boolean quiet) {
+    boolean quiet,
+    boolean noList) {
 
   @Override
   public String toString() {

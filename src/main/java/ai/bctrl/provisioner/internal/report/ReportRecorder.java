@@ -3,11 +3,13 @@ package ai.bctrl.provisioner.internal.report;
 import ai.bctrl.provisioner.ItemResult;
 import ai.bctrl.provisioner.Latencies;
 import ai.bctrl.provisioner.Outcome;
+import ai.bctrl.provisioner.ProvisionerListener;
 import ai.bctrl.provisioner.RetryCause;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
@@ -16,14 +18,16 @@ import java.util.function.LongSupplier;
  * Records what a run report shows, in constant memory: a {@link Timeline} of calls, retries, items
  * and rates per second, and totals of items by space, errors by code (one example message each),
  * calls by answer and a latency histogram, every map bounded (what does not fit is counted under
- * "other"). Fed by the provisioner's events (calls, retries, settles, rate changes, the stop) and
- * by the items as they are recorded; {@link #data()} takes a copy for the page.
+ * "other"). Fed by the provisioner's events as a {@link ProvisionerListener} (calls, retries,
+ * settles, rate changes, the stop), or through the same plain methods by a caller with calls of
+ * its own, and by the items as they are recorded ({@link #item}: not {@code itemEnded}, which
+ * misses the rows that were never sent); {@link #data()} takes a copy for the page.
  *
  * <p>Thread-safe and non-blocking (short locks, no I/O): events arrive on event-loop and
  * scheduler threads. It copies no request and keeps one message per error code; the page's writer
  * redacts every text it writes.
  */
-public final class ReportRecorder {
+public final class ReportRecorder implements ProvisionerListener {
   /** Most spaces whose items are counted apart; later ones are counted under {@link #OTHER_SPACES}. */
   static final int MAX_SPACES = 50;
   /** Most error codes counted apart; later ones are counted under {@link #OTHER_CODES}. */
@@ -100,6 +104,42 @@ public final class ReportRecorder {
 
   ReportRecorder(LongSupplier nanoTime, int capacity) {
     this.timeline = new Timeline(SUMS, PEAKS, LEVELS, capacity, nanoTime);
+  }
+
+  @Override
+  public void attemptStarted(AttemptStarted e) {
+    callStarted(e.inFlight());
+  }
+
+  @Override
+  public void attemptEnded(AttemptEnded e) {
+    CallEnd end = switch (e.result()) {
+      case SUCCEEDED -> CallEnd.SUCCEEDED;
+      case RETRYABLE -> CallEnd.RETRYABLE;
+      case UNCERTAIN -> CallEnd.UNCERTAIN;
+      case PERMANENT, FATAL -> CallEnd.FAILED;
+    };
+    callEnded(end, e.httpStatus(), e.errorCode(), e.cause(), e.elapsed());
+  }
+
+  @Override
+  public void retryScheduled(RetryScheduled e) {
+    retryScheduled(e.cause());
+  }
+
+  @Override
+  public void settled(Settled e) {
+    settled(e.found());
+  }
+
+  @Override
+  public void rateChanged(RateChanged e) {
+    rateChanged(e.spaceId(), e.rate());
+  }
+
+  @Override
+  public void runStopped(RunStopped e) {
+    stopped(e.reason().name().toLowerCase(Locale.ROOT).replace('_', ' '), e.message());
   }
 
   /** A call started; {@code inFlight} counts calls in flight, this one included, as the provisioner saw them. */
