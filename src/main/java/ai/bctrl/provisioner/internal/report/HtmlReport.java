@@ -514,8 +514,10 @@ public final class HtmlReport {
       "th{font-weight:600}#settings th{width:30%;font-weight:500;color:var(--muted)}",
       "td.n,th.n{text-align:right}td.zero{color:#b0b8c3}tfoot td{font-weight:600}",
       "td.code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;white-space:nowrap}",
-      "td.msg{word-break:break-word}td.space{word-break:break-all}",
-      "td.bar{width:22%}.stack{display:flex;height:10px;border-radius:2px;overflow:hidden;margin-top:4px}",
+      "td.msg{word-break:break-word}",
+      "td.space{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;word-break:break-all}",
+      "td.bar{width:16%}.stack{display:flex;height:10px;border-radius:2px;overflow:hidden;margin-top:4px}",
+      "table.outcomes th.n{font-size:12px}",
       "footer{color:var(--muted);font-size:12px}",
       "@media print{body{background:#fff;padding:0}.readout{display:none}}");
 }

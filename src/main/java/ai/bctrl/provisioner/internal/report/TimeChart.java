@@ -89,7 +89,10 @@ final class TimeChart {
         }
         case LINE -> {
           for (int i = 0; i < buckets; i++) {
-            top = Math.max(top, value(s.values(), i));
+            double v = value(s.values(), i);
+            if (!Double.isNaN(v)) { // no value there: the line breaks
+              top = Math.max(top, v);
+            }
           }
         }
         case REFERENCE -> top = Math.max(top, s.reference());

@@ -319,12 +319,12 @@ class ProvisionerJarIT {
         + "config.proxy.protocol,config.proxy.username,config.proxy.password\n"
         + "px," + SPACE_A + ",5,custom,proxy.example,8080,http,user,${PROXY_PASS}\n");
     Map<String, String> env = Map.of("PROXY_PASS", PROXY_PASSWORD);
-    Run good = start(env, "p.csv", "--summary", "good.json");
+    Run good = start(env, "p.csv", "--summary", "good.json", "--report", "good.html");
     assertThat(good.exit(LONG)).as(good.stderr()).isZero();
 
     Map<String, String> badKey = new HashMap<>(env);
     badKey.put("BCTRL_API_KEY", KEY + "-wrong");
-    Run bad = start(badKey, "p.csv", "--ledger", "bad.ledger.jsonl", "--summary", "bad.json");
+    Run bad = start(badKey, "p.csv", "--ledger", "bad.ledger.jsonl", "--summary", "bad.json", "--report", "bad.html");
     assertThat(bad.exit(LONG)).as(bad.stderr()).isEqualTo(3);
 
     List<String> everything = new ArrayList<>();
@@ -332,7 +332,9 @@ class ProvisionerJarIT {
       everything.add(r.stdout());
       everything.add(r.stderr());
     }
-    for (String f : List.of("p.ledger.csv", "bad.ledger.jsonl", "good.json", "bad.json")) {
+    assertThat(text(dir.resolve("bad.html"))).as("the report of a run stopped by a rejected key")
+        .contains("<span id=\"exit-code\">3</span>", "key rejected");
+    for (String f : List.of("p.ledger.csv", "bad.ledger.jsonl", "good.json", "bad.json", "good.html", "bad.html")) {
       everything.add(text(dir.resolve(f)));
     }
     assertThat(String.join("\n", everything))
