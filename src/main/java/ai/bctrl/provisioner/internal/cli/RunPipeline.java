@@ -84,7 +84,7 @@ final class RunPipeline {
         .transform(items -> engine.provision(items, stop.requests()))   // limit, create, settle
         .map(redactor::redactResult)               // no secret in a recorded name or error
         .transform(ledger::record)                 // record, on the ledger writer's thread
-        .doOnNext(tally::ended);                   // summary, progress, exit code
+        .doOnNext(tally::ended);                   // summary, progress, exit code, --report
   }
 
   private int runToEnd() {
