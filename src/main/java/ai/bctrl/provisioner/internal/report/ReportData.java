@@ -9,7 +9,6 @@ import java.util.Map;
  * What a {@link ReportRecorder} recorded, copied at one moment for the page.
  *
  * @param timeline the per-second buckets (series as named by {@link ReportRecorder})
- * @param seconds how long the run had lasted when this was taken
  * @param latency item latencies (first call's start to the item's end), for percentiles
  * @param latencyBins the same in {@link LatencyBins}' bins, for the histogram
  * @param bySpace per space, items by {@link Outcome} (indexed by ordinal), in order of first appearance
@@ -23,7 +22,6 @@ import java.util.Map;
  */
 public record ReportData(
     Timeline.Snapshot timeline,
-    double seconds,
     Latencies latency,
     long[] latencyBins,
     Map<String, long[]> bySpace,

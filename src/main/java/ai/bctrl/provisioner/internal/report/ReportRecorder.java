@@ -274,7 +274,7 @@ public final class ReportRecorder implements ProvisionerListener {
     bySpace.forEach((k, v) -> spaces.put(k, v.clone()));
     Map<String, Long> calls = new LinkedHashMap<>();
     answers.forEach((k, v) -> calls.merge(k.toString(), v[0], Long::sum));
-    return new ReportData(timeline.snapshot(), timeline.secondsNow(), latency.snapshot(), bins.snapshot(),
+    return new ReportData(timeline.snapshot(), latency.snapshot(), bins.snapshot(),
         spaces, List.copyOf(errors.values()), calls, List.copyOf(rateSpaces), attempts,
         settledFound, settledNotFound, stop);
   }
