@@ -265,7 +265,8 @@ public final class HtmlReport {
     last = Math.min(bins.length - 1, last + 1);
     int nb = last - first + 1;
     long top = Arrays.stream(bins).max().orElse(1);
-    double yMax = TimeChart.niceCeiling(top * 1.05);
+    double yMax = TimeChart.niceCeiling(top);
+    double yStep = TimeChart.niceStep(yMax);
     int w = TimeChart.W;
     int h = TimeChart.H;
     int left = TimeChart.LEFT;
@@ -274,8 +275,8 @@ public final class HtmlReport {
     double bw = plotW / (double) nb;
     sb.append("<svg class=\"chart\" id=\"chart-histogram\" viewBox=\"0 0 ").append(w).append(' ').append(h)
         .append("\" role=\"img\" aria-label=\"item latency histogram\"><g class=\"axes\">");
-    for (int k = 0; k <= 4; k++) {
-      double v = yMax * k / 4;
+    for (int k = 0; k * yStep <= yMax + 1e-9; k++) {
+      double v = k * yStep;
       double y = h - TimeChart.BOTTOM - v / yMax * plotH;
       sb.append("<line x1=\"").append(left).append("\" x2=\"").append(w - TimeChart.RIGHT).append("\" y1=\"")
           .append(TimeChart.f(y)).append("\" y2=\"").append(TimeChart.f(y)).append("\" class=\"grid\"/><text x=\"")

@@ -98,7 +98,7 @@ final class TimeChart {
         case REFERENCE -> top = Math.max(top, s.reference());
       }
     }
-    double yMax = niceCeiling(top * 1.05);
+    double yMax = niceCeiling(top);
     Geometry g = new Geometry(total, yMax);
     StringBuilder sb = new StringBuilder();
     sb.append("<svg class=\"chart\" id=\"").append(id).append("\" viewBox=\"0 0 ").append(W).append(' ').append(H)
@@ -143,16 +143,17 @@ final class TimeChart {
 
   private void axes(StringBuilder sb, Geometry g, double total, double yMax) {
     sb.append("<g class=\"axes\">");
-    for (int k = 0; k <= 4; k++) {
-      double v = yMax * k / 4;
+    double yStep = niceStep(yMax);
+    for (int k = 0; k * yStep <= yMax + 1e-9; k++) {
+      double v = k * yStep;
       double y = g.y(v);
       sb.append("<line x1=\"").append(LEFT).append("\" x2=\"").append(W - RIGHT).append("\" y1=\"").append(f(y))
           .append("\" y2=\"").append(f(y)).append("\" class=\"grid\"/>");
       sb.append("<text x=\"").append(LEFT - 6).append("\" y=\"").append(f(y + 4)).append("\" text-anchor=\"end\">")
           .append(Html.num(v)).append("</text>");
     }
-    double step = timeStep(total);
-    for (double t = 0; t <= total + 1e-9; t += step) {
+    double tStep = timeStep(total);
+    for (double t = 0; t <= total + 1e-9; t += tStep) {
       double x = g.x(t);
       sb.append("<line x1=\"").append(f(x)).append("\" x2=\"").append(f(x)).append("\" y1=\"").append(H - BOTTOM)
           .append("\" y2=\"").append(H - BOTTOM + 4).append("\" class=\"tick\"/>");
@@ -243,18 +244,27 @@ final class TimeChart {
     return values == null || i >= values.length ? 0 : values[i];
   }
 
-  /** 1, 2 or 5 times a power of ten, at least {@code v} (1 for nothing). */
-  static double niceCeiling(double v) {
-    if (!(v > 0)) {
-      return 1;
+  /**
+   * The step between the y axis' grid lines: 1, 2, 2.5 or 5 times a power of ten, so that at most
+   * five steps reach {@code top} (1 for nothing).
+   */
+  static double niceStep(double top) {
+    if (!(top > 0)) {
+      return 0.25;
     }
-    double p = Math.pow(10, Math.floor(Math.log10(v)));
+    double p = Math.pow(10, Math.floor(Math.log10(top / 5)));
     for (double m : new double[] {1, 2, 2.5, 5, 10}) {
-      if (m * p >= v - 1e-12) {
+      if (top / (m * p) <= 5 + 1e-9) {
         return m * p;
       }
     }
     return 10 * p;
+  }
+
+  /** The top of the y axis: the first multiple of {@link #niceStep} at or above {@code top}. */
+  static double niceCeiling(double top) {
+    double step = niceStep(top);
+    return Math.max(step, Math.ceil(top / step - 1e-9) * step);
   }
 
   /** The step between time ticks: at most about eight ticks over {@code total} seconds. */
