@@ -88,6 +88,11 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--summary", paramLabel = "PATH", description = "Also write the run summary as JSON.")
   Path summary;
 
+  @Option(names = "--report", paramLabel = "PATH",
+      description = "Also write the run report: one self-contained HTML page (charts of calls, retries, "
+          + "rate and latency per second; outcomes by space; errors by code), written when the run ends or stops.")
+  Path report;
+
   @Option(names = "--sandbox",
       description = "Start the simulated API in-process, point the run at it and use its key.")
   boolean sandbox;
@@ -142,7 +147,13 @@ final class RunCommand implements Callable<Integer> {
     Path ledger = io.workDir().resolve(manifest.ledgerPath(io.workDir(), sandbox));
     return new RunSettings(manifest, manifestPath(), space, ledger, base, key, concurrency, rate, burst, maxAttempts,
         requestTimeout, settleDelay, maxConsecutiveFailures, replaceUnhealthy, deadline, grace,
-        summary == null ? null : io.workDir().resolve(summary), sandbox, quiet, noList);
+        summary == null ? null : io.workDir().resolve(summary), reportPath(), sandbox, quiet, noList);
+  }
+
+  private Path reportPath() {
+    Path p = report == null ? null : io.workDir().resolve(report);
+    ReportFile.check(p);
+    return p;
   }
 
   Path manifestPath() {

@@ -26,6 +26,7 @@ record RunSettings(
     Duration deadline,
     Duration grace,
     Path summary,
+    Path report,
     boolean sandbox,
     boolean quiet,
     boolean noList) {

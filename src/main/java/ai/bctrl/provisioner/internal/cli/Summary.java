@@ -2,10 +2,10 @@ package ai.bctrl.provisioner.internal.cli;
 
 import ai.bctrl.provisioner.internal.Durations;
 import ai.bctrl.provisioner.ItemResult;
+import ai.bctrl.provisioner.Latencies;
 import ai.bctrl.provisioner.Outcome;
 import ai.bctrl.provisioner.RetryCause;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -18,11 +18,13 @@ import tools.jackson.databind.node.ObjectNode;
  * What a run did: counts per outcome, attempts and retries by cause, creates per second, latency
  * percentiles and wall time. Fed one result at a time (from one thread at a time); rendered as
  * text for standard error and as JSON for {@code --summary}. Holds no secret: it sees no request.
+ * Constant memory: latencies go into a fixed-bucket histogram ({@link Latencies}, exact below one
+ * second), the same the run report uses, so the two show the same percentiles.
  */
 final class Summary {
   private final EnumMap<Outcome, Long> outcomes = new EnumMap<>(Outcome.class);
-  private long[] latencies = new long[1024];
-  private int latencyCount;
+  private final Latencies.Recorder latencies = Latencies.recorder();
+  private long latencyCount;
   private long attempts;
   private long skippedDone;
   private long keptUnhealthy;
@@ -62,10 +64,8 @@ final class Summary {
     outcomes.merge(r.outcome(), 1L, Long::sum);
     attempts += r.attempts();
     if (r.attempts() > 0) {
-      if (latencyCount == latencies.length) {
-        latencies = Arrays.copyOf(latencies, latencies.length * 2);
-      }
-      latencies[latencyCount++] = Math.max(0, r.latencyMs());
+      latencies.record(Math.max(0, r.latencyMs()));
+      latencyCount++;
     }
   }
 
@@ -98,6 +98,10 @@ final class Summary {
     return skippedDone;
   }
 
+  synchronized long keptUnknownCount() {
+    return keptUnknown;
+  }
+
   synchronized long keptUnhealthyCount() {
     return keptUnhealthy;
   }
@@ -122,15 +126,15 @@ final class Summary {
     this.exitCode = exitCode;
   }
 
-  /** The latency at percentile {@code p} (0..100) by nearest rank, or -1 when there is none. */
+  /**
+   * The latency at percentile {@code p} (0..100) by nearest rank, or -1 when there is none; exact
+   * below one second, within 1.6% above (never above the largest).
+   */
   synchronized long percentile(double p) {
     if (latencyCount == 0) {
       return -1;
     }
-    long[] sorted = Arrays.copyOf(latencies, latencyCount);
-    Arrays.sort(sorted);
-    int rank = (int) Math.ceil(p / 100.0 * latencyCount);
-    return sorted[Math.min(latencyCount, Math.max(1, rank)) - 1];
+    return latencies.snapshot().percentileMs(p / 100.0);
   }
 
   synchronized double createsPerSecond() {
