@@ -183,6 +183,9 @@ final class RunPipeline {
         .settleDelay(s.settleDelay())
         .maxConsecutiveFailures(s.maxConsecutiveFailures())
         .clock(clock);
+    if (s.autoRate()) {
+      builder.autoRate(s.maxRate());
+    }
     LedgerLock lock = res.lock();
     Instant notBefore = ledgerState.lastModified().orElse(clock.instant()).plus(s.settleDelay());
     if (lock.previousRunCrashed()) {
