@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import reactor.core.scheduler.Scheduler;
 
@@ -33,6 +34,9 @@ import reactor.core.scheduler.Scheduler;
  * @param clock wall clock for {@code finishedAt} and HTTP-date {@code Retry-After}
  * @param scheduler where every wait and timeout is scheduled (a virtual one in tests)
  * @param userAgent the {@code User-Agent} header
+ * @param listeners observers of attempts, retries, settles, results and stops, called in order
+ * @param noList for an API that cannot list: no first listing, no settling; an uncertain create
+ *     ends {@code unknown} and is never repeated
  */
 public record ProvisionerConfig(
     URI baseUrl,
@@ -53,7 +57,9 @@ public record ProvisionerConfig(
     Duration maxRetryAfter,
     Clock clock,
     Scheduler scheduler,
-    String userAgent) {
+    String userAgent,
+    List<ProvisionerListener> listeners,
+    boolean noList) {
 
   public ProvisionerConfig {
     Objects.requireNonNull(baseUrl, "baseUrl must be set");
@@ -94,6 +100,7 @@ public record ProvisionerConfig(
     Objects.requireNonNull(clock, "clock must be set");
     Objects.requireNonNull(scheduler, "scheduler must be set");
     Objects.requireNonNull(userAgent, "userAgent must be set");
+    listeners = List.copyOf(Objects.requireNonNull(listeners, "listeners must be set"));
   }
 
   private static void atLeast(String name, int value, int min) {
@@ -125,6 +132,6 @@ public record ProvisionerConfig(
         + ", connectTimeout=" + connectTimeout + ", settleDelay=" + settleDelay + ", maxConsecutiveFailures="
         + maxConsecutiveFailures + ", firstListingNotBefore=" + firstListingNotBefore + ", backoffBase="
         + backoffBase + ", backoffCap=" + backoffCap + ", maxRetryAfter=" + maxRetryAfter + ", userAgent="
-        + userAgent + "]";
+        + userAgent + ", listeners=" + listeners.size() + ", noList=" + noList + "]";
   }
 }

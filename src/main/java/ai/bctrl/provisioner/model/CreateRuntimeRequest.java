@@ -8,7 +8,15 @@ import java.util.Objects;
 
 /**
  * The body of {@code POST /v1/spaces/{id}/runtimes}. Serialised, absent ({@code null}) fields are
- * left out. Immutable: the collections are copied.
+ * left out. Immutable: the collections are copied. Build one with {@link #builder()}:
+ *
+ * <pre>{@code
+ * CreateRuntimeRequest shape = CreateRuntimeRequest.builder()
+ *     .name("scraper-1")
+ *     .metadata("team", "growth")
+ *     .config(RuntimeConfig.builder().stealth(Stealth.HIGH).humanize(true).noProxy().build())
+ *     .build();
+ * }</pre>
  *
  * @param metadata values of any JSON type; the provisioner stamps {@code provisionerKey} into it
  */
@@ -47,5 +55,90 @@ public record CreateRuntimeRequest(
   public String provisionerKey() {
     Object k = metadata == null ? null : metadata.get(PROVISIONER_KEY);
     return k instanceof String s ? s : null;
+  }
+
+  /** A builder with every field absent ({@code type} defaults to {@code browser}). */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder holding this request's fields, to change some of them. */
+  public Builder toBuilder() {
+    Builder b = new Builder().type(type).name(name).profile(profile).extensionIds(extensionIds).config(config);
+    b.metadata = metadata == null ? null : new LinkedHashMap<>(metadata);
+    return b;
+  }
+
+  /** Builds a {@link CreateRuntimeRequest}; every field is optional. Not thread-safe. */
+  public static final class Builder {
+    private RuntimeType type;
+    private String name;
+    private String profile;
+    private List<String> extensionIds;
+    private Map<String, Object> metadata;
+    private RuntimeConfig config;
+
+    private Builder() {}
+
+    /** The runtime type; {@code browser}, the only one, when not set. */
+    public Builder type(RuntimeType type) {
+      this.type = type;
+      return this;
+    }
+
+    /** The runtime's name; {@code null} for none. */
+    public Builder name(String name) {
+      this.name = name;
+      return this;
+    }
+
+    /** The browser profile to start from; {@code null} for none. */
+    public Builder profile(String profile) {
+      this.profile = profile;
+      return this;
+    }
+
+    /** The extensions to install (replaces any set before); {@code null} for none. */
+    public Builder extensionIds(List<String> extensionIds) {
+      this.extensionIds = extensionIds == null ? null : new java.util.ArrayList<>(extensionIds);
+      return this;
+    }
+
+    /** Adds one extension. */
+    public Builder extensionId(String extensionId) {
+      Objects.requireNonNull(extensionId, "extensionId");
+      if (extensionIds == null) {
+        extensionIds = new java.util.ArrayList<>();
+      }
+      extensionIds.add(extensionId);
+      return this;
+    }
+
+    /** The whole metadata map (replaces any set before); {@code null} for none. */
+    public Builder metadata(Map<String, Object> metadata) {
+      this.metadata = metadata == null ? null : new LinkedHashMap<>(metadata);
+      return this;
+    }
+
+    /** Sets one metadata entry; {@code provisionerKey} is set by the item, not here. */
+    public Builder metadata(String key, Object value) {
+      Objects.requireNonNull(key, "metadata key");
+      if (metadata == null) {
+        metadata = new LinkedHashMap<>();
+      }
+      metadata.put(key, value);
+      return this;
+    }
+
+    /** The {@code config} object; {@code null} for none. See {@link RuntimeConfig#builder()}. */
+    public Builder config(RuntimeConfig config) {
+      this.config = config;
+      return this;
+    }
+
+    /** The request. */
+    public CreateRuntimeRequest build() {
+      return new CreateRuntimeRequest(type, name, profile, extensionIds, metadata, config);
+    }
   }
 }

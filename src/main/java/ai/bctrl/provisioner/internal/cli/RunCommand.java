@@ -98,6 +98,11 @@ final class RunCommand implements Callable<Integer> {
       description = "Start the simulated API in-process, point the run at it and use its key.")
   boolean sandbox;
 
+  @Option(names = "--no-list",
+      description = "For an API that cannot list runtimes: list nothing (nothing already there is adopted) and settle "
+          + "nothing; a create whose answer is lost ends unknown and is never repeated, in this run or on resume.")
+  boolean noList;
+
   @Option(names = "--dry-run", description = "The same as the validate command: check and plan, no network.")
   boolean dryRun;
 
@@ -112,7 +117,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() {
     manifest.check();
     if (dryRun) {
-      return ValidateCommand.plan(manifest, sandbox, io);
+      return ValidateCommand.plan(manifest, sandbox, noList, io);
     }
     RunSettings settings = settings();
     return new RunPipeline(settings, io).run();
@@ -153,7 +158,7 @@ final class RunCommand implements Callable<Integer> {
     return new RunSettings(manifest, manifestPath(), space, ledger, base, key, concurrency, rate.perSecond(), burst,
         rate.auto(), maxRate == null ? 0 : maxRate, maxAttempts,
         requestTimeout, settleDelay, maxConsecutiveFailures, replaceUnhealthy, deadline, grace,
-        summary == null ? null : io.workDir().resolve(summary), sandbox, quiet);
+        summary == null ? null : io.workDir().resolve(summary), sandbox, quiet, noList);
   }
 
   Path manifestPath() {

@@ -100,7 +100,7 @@ final class RunPipeline {
         res.deadline(stop.deadline(s.deadline()));
       }
       KeepShard shard = new KeepShard(s.manifest().shard);
-      SkipDone skipDone = new SkipDone(ledgerState, s.replaceUnhealthy(), tally);
+      SkipDone skipDone = new SkipDone(ledgerState, s.replaceUnhealthy(), s.noList(), tally);
       if (!s.quiet()) {
         res.progress(RunProgress.start(io, tally, engine, s.manifestPath() == null ? null : manifest, shard, skipDone));
       }
@@ -182,6 +182,7 @@ final class RunPipeline {
         .requestTimeout(s.requestTimeout())
         .settleDelay(s.settleDelay())
         .maxConsecutiveFailures(s.maxConsecutiveFailures())
+        .noList(s.noList())
         .clock(clock);
     if (s.autoRate()) {
       builder.autoRate(s.maxRate());

@@ -29,7 +29,8 @@ record RunSettings(
     Duration grace,
     Path summary,
     boolean sandbox,
-    boolean quiet) {
+    boolean quiet,
+    boolean noList) {
 
   @Override
   public String toString() {

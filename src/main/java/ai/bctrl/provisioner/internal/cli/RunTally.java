@@ -1,5 +1,6 @@
 package ai.bctrl.provisioner.internal.cli;
 
+import ai.bctrl.provisioner.ErrorCodes;
 import ai.bctrl.provisioner.Item;
 import ai.bctrl.provisioner.ItemResult;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,6 +37,12 @@ final class RunTally {
     summary.skippedDone();
   }
 
+  /** An item left {@code unknown} on resume ({@code --no-list}): skipped, and not done. */
+  void keptUnknown() {
+    summary.keptUnknown();
+    notDone.incrementAndGet();
+  }
+
   /** An item kept as {@code unhealthy} (no {@code --replace-unhealthy}): skipped, and not done. */
   void keptUnhealthy() {
     summary.keptUnhealthy();
@@ -50,6 +57,9 @@ final class RunTally {
   /** An item that ended in this run, as recorded in the ledger. */
   void ended(ItemResult recorded) {
     summary.add(recorded);
+    if (ErrorCodes.UNSETTLED_NO_LIST.equals(recorded.errorCode())) {
+      summary.unknownNoList();
+    }
     ended.incrementAndGet();
     if (!recorded.outcome().isDone()) {
       notDone.incrementAndGet();

@@ -16,18 +16,20 @@ import reactor.core.publisher.Flux;
  *
  * @param ledger the ledger as read at the start of the run
  * @param replaceUnhealthy {@code --replace-unhealthy}
+ * @param noList {@code --no-list}: an item last {@code unknown} is kept, never repeated
  * @param tally counts the items skipped and kept
  */
-record SkipDone(LedgerState ledger, boolean replaceUnhealthy, RunTally tally)
+record SkipDone(LedgerState ledger, boolean replaceUnhealthy, boolean noList, RunTally tally)
     implements Function<Flux<Item>, Flux<Item>> {
 
   @Override
   public Flux<Item> apply(Flux<Item> items) {
     return items.handle((item, sink) -> {
-      ResumeDecision d = ledger.decide(item.key(), replaceUnhealthy);
+      ResumeDecision d = ledger.decide(item.key(), replaceUnhealthy, noList);
       switch (d.action()) {
         case SKIP_DONE -> tally.skippedDone();
         case KEEP_UNHEALTHY -> tally.keptUnhealthy();
+        case KEEP_UNKNOWN -> tally.keptUnknown();
         case PROVISION -> sink.next(d.key().equals(item.key())
             ? item : Item.of(d.key(), item.spaceId(), item.request(), item.line()));
       }
@@ -36,6 +38,6 @@ record SkipDone(LedgerState ledger, boolean replaceUnhealthy, RunTally tally)
 
   /** Whether this stage lets the item with {@code key} through; counts nothing. */
   boolean provisions(String key) {
-    return ledger.decide(key, replaceUnhealthy).action() == ResumeDecision.Action.PROVISION;
+    return ledger.decide(key, replaceUnhealthy, noList).action() == ResumeDecision.Action.PROVISION;
   }
 }

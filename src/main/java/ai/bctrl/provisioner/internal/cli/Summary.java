@@ -26,6 +26,8 @@ final class Summary {
   private long attempts;
   private long skippedDone;
   private long keptUnhealthy;
+  private long keptUnknown;
+  private long unknownNoList;
   private Retries retries = Retries.NONE;
   private Duration wall = Duration.ZERO;
   private String stoppedBecause;
@@ -69,6 +71,15 @@ final class Summary {
 
   synchronized void skippedDone() {
     skippedDone++;
+  }
+
+  synchronized void keptUnknown() {
+    keptUnknown++;
+  }
+
+  /** An item of this run that ended {@code unknown} because {@code --no-list} could not settle it. */
+  synchronized void unknownNoList() {
+    unknownNoList++;
   }
 
   synchronized void keptUnhealthy() {
@@ -140,7 +151,15 @@ final class Summary {
     if (keptUnhealthy > 0) {
       sb.append(", ").append(keptUnhealthy).append(" kept unhealthy");
     }
+    if (keptUnknown > 0) {
+      sb.append(", ").append(keptUnknown).append(" left unknown (--no-list)");
+    }
     sb.append('\n');
+    if (unknownNoList > 0 || keptUnknown > 0) {
+      sb.append("  unknown    ").append(unknownNoList + keptUnknown)
+          .append(" may or may not exist: their create was sent but its answer was lost, and --no-list cannot"
+              + " check; they are never created again (look for their keys in the space by hand)\n");
+    }
     sb.append("  attempts   ").append(attempts).append(" (retries: ")
         .append(retries.rateLimited).append(" after 429, ")
         .append(retries.server5xx).append(" after 5xx, ")
@@ -176,6 +195,8 @@ final class Summary {
     }
     root.put("alreadyDone", skippedDone);
     root.put("keptUnhealthy", keptUnhealthy);
+    root.put("keptUnknown", keptUnknown);
+    root.put("unknownNoList", unknownNoList);
     root.put("attempts", attempts);
     ObjectNode r = root.putObject("retries");
     r.put("rateLimited429", retries.rateLimited);

@@ -177,6 +177,11 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
     }
   }
 
+  /** Releases the connection pool without blocking; completes when it is released. */
+  public Mono<Void> closeAsync() {
+    return pool.disposeLater();
+  }
+
   /** Whether {@link #close()} has released the pool. */
   boolean isClosed() {
     return pool.isDisposed();

@@ -1,10 +1,17 @@
 package ai.bctrl.provisioner.internal.engine;
 
+import ai.bctrl.provisioner.ErrorCodes;
 import ai.bctrl.provisioner.ApiKeyRejectedException;
 import ai.bctrl.provisioner.Item;
+import ai.bctrl.provisioner.NoListRouteException;
 import ai.bctrl.provisioner.internal.KeyHashSet;
 import ai.bctrl.provisioner.ItemResult;
 import ai.bctrl.provisioner.Outcome;
+import ai.bctrl.provisioner.ProvisionerClosedException;
+import ai.bctrl.provisioner.ProvisionerListener.AttemptEnded;
+import ai.bctrl.provisioner.ProvisionerListener.AttemptStarted;
+import ai.bctrl.provisioner.ProvisionerListener.RetryScheduled;
+import ai.bctrl.provisioner.ProvisionerListener.Settled;
 import ai.bctrl.provisioner.ProvisionerConfig;
 import ai.bctrl.provisioner.ProvisionerStats;
 import ai.bctrl.provisioner.QuotaExceededException;
@@ -18,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,6 +34,7 @@ import org.reactivestreams.Publisher;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -52,10 +61,14 @@ public final class Engine {
   private final SettleListings settleListings;
   private final StatsRecorder stats = new StatsRecorder();
   private final int maxPending;
+  private final Listeners listeners;
+  private final Set<Run> runs = ConcurrentHashMap.newKeySet();
+  private final Set<String> keysInFlight = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
 
   public Engine(RuntimeApi api, ProvisionerConfig cfg, Random random) {
     this(api, cfg, random, cfg.autoRate()
-        ? new LearnedRateLimiter(cfg.maxRate(), cfg.scheduler(), RateListener.NONE)
+        ? new LearnedRateLimiter(cfg.maxRate(), cfg.scheduler(), new Listeners(cfg.listeners()))
         : new FixedRateLimiter(new TokenBucket(cfg.rate(), cfg.burst(), cfg.scheduler())));
   }
 
@@ -69,9 +82,10 @@ public final class Engine {
     this.limiter = limiter;
     this.backoff = new Backoff(cfg.backoffBase(), cfg.backoffCap(), random);
     this.lister = new Lister(api, new CallGate(MAX_LISTING_CALLS), backoff, Math.max(3, cfg.maxAttempts()),
-        cfg.maxRetryAfter(), scheduler, clock, stats);
+        cfg.maxRetryAfter(), scheduler, clock, stats, cfg.baseUrl().toString());
     this.settleListings = new SettleListings(lister::listAll, scheduler);
     this.maxPending = maxPending(cfg.concurrency());
+    this.listeners = new Listeners(cfg.listeners());
   }
 
   /**
@@ -92,7 +106,25 @@ public final class Engine {
    * before its first create and items found there are adopted.
    */
   public Flux<ItemResult> provision(Flux<Item> items, Publisher<Duration> stop, boolean listFirst) {
-    return Flux.defer(() -> new Run(listFirst).results(items, stop));
+    return Flux.defer(() -> closed ? Flux.error(closedException()) : new Run(listFirst).results(items, stop));
+  }
+
+  /**
+   * Rejects new runs, stops every run going (calls in flight are cut, started items end {@code
+   * ABORTED}, then each run errors with {@link ProvisionerClosedException}); completes when every
+   * run has ended. Idempotent.
+   */
+  public Mono<Void> close() {
+    closed = true;
+    return Mono.when(runs.stream().map(Run::close).toList());
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  private static ProvisionerClosedException closedException() {
+    return new ProvisionerClosedException("the provisioner is closed; build a new one to provision more");
   }
 
   private long now() {
@@ -102,7 +134,8 @@ public final class Engine {
   /** One run of the pipeline. */
   private final class Run {
     private final boolean listFirst;
-    private final RunControl control = new RunControl(scheduler);
+    private final RunControl control = new RunControl(scheduler, listeners);
+    private final Sinks.Empty<Void> ended = Sinks.empty();
     private final Map<String, SharedMono<Listing>> firstListings = new ConcurrentHashMap<>();
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
     private final KeyHashSet keys = new KeyHashSet();
@@ -113,6 +146,10 @@ public final class Engine {
 
     /** The pipeline, top to bottom. */
     Flux<ItemResult> results(Flux<Item> items, Publisher<Duration> stop) {
+      runs.add(this);
+      if (closed) {                                    // close() may have missed this run
+        close();
+      }
       Disposable stopRequests = Flux.from(stop).subscribe(control::stop, e -> control.stop(Duration.ZERO));
       return items
           .onErrorResume(e -> {                        // a broken input stops the run like a fatal error
@@ -125,7 +162,15 @@ public final class Engine {
           .doFinally(s -> {
             stopRequests.dispose();
             control.dispose();
+            runs.remove(this);
+            ended.tryEmitEmpty();
           });
+    }
+
+    /** Stops this run as a close does; completes when it has ended. */
+    Mono<Void> close() {
+      control.fatal(closedException(), true);
+      return ended.asMono();
     }
 
     /** One item: list its space first, then create (gate, limiter, call), retry or settle. */
@@ -134,16 +179,28 @@ public final class Engine {
       if (!firstOfItsKey(item)) {
         // Two items with one key would both be created: neither listing nor Idempotency-Key tells
         // them apart. The later one is refused, as the manifest refuses a repeated row key.
-        return Mono.just(failed(st, "provisioner.duplicate_key",
+        return Mono.just(failed(st, ErrorCodes.DUPLICATE_KEY,
                 "the key \"" + item.key() + "\" was given to an earlier item of this run; give each item its own key"))
-            .doOnNext(stats::ended);
+            .doOnNext(this::ended);
+      }
+      if (!keysInFlight.add(item.key())) {
+        // Another run or create() on this provisioner is working on the key right now.
+        return Mono.just(failed(st, ErrorCodes.DUPLICATE_KEY, "the key \"" + item.key()
+                + "\" is being provisioned by another run or create() on this provisioner; give each item its own key"))
+            .doOnNext(this::ended);
       }
       return firstListing(st)
           .switchIfEmpty(Mono.defer(() -> attempts(st)))
           .onErrorResume(RunControl.Stopped.class, e -> aborted(st))
           .takeUntilOther(control.abortNow())
           .switchIfEmpty(Mono.defer(() -> aborted(st)))
-          .doOnNext(stats::ended);
+          .doOnNext(this::ended)
+          .doFinally(s -> keysInFlight.remove(item.key()));
+    }
+
+    private void ended(ItemResult r) {
+      stats.ended(r);
+      listeners.itemEnded(r);
     }
 
     /** Whether no earlier item of this run had {@code item}'s key (called in input order). */
@@ -155,7 +212,7 @@ public final class Engine {
 
     /** Adopted (or unhealthy) if the run's first listing of the space holds the key; empty to create. */
     private Mono<ItemResult> firstListing(ItemRun st) {
-      if (!listFirst) {
+      if (!listFirst || cfg.noList()) {
         return Mono.empty();
       }
       Mono<Listing> listing = firstListings.computeIfAbsent(st.item.spaceId(),
@@ -168,6 +225,10 @@ public final class Engine {
           .onErrorResume(ListingImpossibleException.class, e -> Mono.just(unknown(st, e)))
           .onErrorResume(ApiKeyRejectedException.class, e -> {
             control.fatal(e, true);
+            return Mono.error(new RunControl.Stopped());
+          })
+          .onErrorResume(NoListRouteException.class, e -> {
+            control.fatal(e, false);               // calls in flight elsewhere end and are recorded
             return Mono.error(new RunControl.Stopped());
           });
     }
@@ -213,11 +274,17 @@ public final class Engine {
         st.firstStart = start;
       }
       st.calls++;
-      stats.callStarted();
+      st.inCall = true;
+      int inFlight = stats.callStarted();
+      int attempt = st.calls;
+      if (listeners.any()) {
+        listeners.attemptStarted(new AttemptStarted(st.item.key(), st.item.spaceId(), attempt, inFlight));
+      }
       AtomicBoolean ended = new AtomicBoolean();
       Runnable end = () -> {
         if (ended.compareAndSet(false, true)) {
           st.lastEnd = now();
+          st.inCall = false;
           stats.callEnded();
           permit.release();
         }
@@ -227,10 +294,19 @@ public final class Engine {
           .onErrorResume(e -> Mono.just(Classifier.classify(e)))
           .doOnNext(v -> {
             st.lastEnd = now();
+            if (listeners.any()) {
+              listeners.attemptEnded(new AttemptEnded(st.item.key(), st.item.spaceId(), attempt, v.httpStatus(),
+                  v.errorCode(), v.cause(), Duration.ofNanos(st.lastEnd - start), result(v.kind())));
+            }
             runEffects(st, v, start);
             end.run();
           })
-          .doOnCancel(end);
+          .doOnCancel(() -> {
+            if (st.inCall) {
+              st.cutInFlight = true;
+            }
+            end.run();
+          });
     }
 
     /**
@@ -302,6 +378,10 @@ public final class Engine {
         wait = backoff.delay(st.counted, v.retryAfter());
       }
       stats.retry(v.cause());
+      if (listeners.any()) {
+        listeners.retryScheduled(new RetryScheduled(st.item.key(), st.item.spaceId(),
+            v.cause() == null ? RetryCause.OTHER : v.cause(), wait, st.calls + 1));
+      }
       return control.waitWhileRunning(Mono.delay(wait, scheduler)).then(Mono.empty());
     }
 
@@ -311,6 +391,9 @@ public final class Engine {
      * {@link #attempts} tries again. Listing impossible: unknown, never a blind second create.
      */
     private Mono<ItemResult> settle(ItemRun st, Verdict v) {
+      if (cfg.noList()) {
+        return Mono.just(unknownNoList(st));       // nothing may check: never repeated
+      }
       if (control.isStopping()) {
         return aborted(st);
       }
@@ -320,6 +403,7 @@ public final class Engine {
           .then(control.whileRunning(settleListings.startedNoEarlierThan(st.item.spaceId(), due)))
           .flatMap(listing -> {
             BrowserRuntime r = listing.byKey().get(st.item.key());
+            listeners.settled(new Settled(st.item.key(), st.item.spaceId(), r != null));
             if (r != null) {
               succeeded();
               return Mono.just(found(st, r));
@@ -331,13 +415,31 @@ public final class Engine {
               return aborted(st);
             }
             stats.retry(v.cause());
+            if (listeners.any()) {
+              listeners.retryScheduled(new RetryScheduled(st.item.key(), st.item.spaceId(),
+                  v.cause() == null ? RetryCause.OTHER : v.cause(), Duration.ZERO, st.calls + 1));
+            }
             return Mono.<ItemResult>empty();
           })
           .onErrorResume(ListingImpossibleException.class, e -> Mono.just(unknown(st, e)))
           .onErrorResume(ApiKeyRejectedException.class, e -> {
             control.fatal(e, true);
             return aborted(st);
+          })
+          .onErrorResume(NoListRouteException.class, e -> {
+            control.fatal(e, false);
+            return aborted(st);
           });
+    }
+
+    private AttemptEnded.Result result(Verdict.Kind kind) {
+      return switch (kind) {
+        case CREATED, UNHEALTHY -> AttemptEnded.Result.SUCCEEDED;
+        case RETRY -> AttemptEnded.Result.RETRYABLE;
+        case PERMANENT -> AttemptEnded.Result.PERMANENT;
+        case KEY_REJECTED, QUOTA -> AttemptEnded.Result.FATAL;
+        default -> AttemptEnded.Result.UNCERTAIN;
+      };
     }
 
     private void succeeded() {
@@ -368,8 +470,16 @@ public final class Engine {
 
     private ItemResult unknown(ItemRun st, Throwable listingError) {
       Verdict v = st.last;
-      return result(st, Outcome.UNKNOWN, null, "provisioner.unsettled", listingError.getMessage()
+      return result(st, Outcome.UNKNOWN, null, ErrorCodes.UNSETTLED, listingError.getMessage()
           + (v == null ? "" : "; last attempt: " + v.message()));
+    }
+
+    private ItemResult unknownNoList(ItemRun st) {
+      Verdict v = st.last;
+      return result(st, Outcome.UNKNOWN, null, ErrorCodes.UNSETTLED_NO_LIST,
+          "the create may or may not have reached the API" + (v == null || v.message() == null ? ""
+              : " (last attempt: " + v.message() + ")")
+              + "; with --no-list nothing can check, so it is not repeated: look for it in the space by hand");
     }
 
     private Mono<ItemResult> aborted(ItemRun st) {
@@ -377,6 +487,10 @@ public final class Engine {
         return Mono.empty();
       }
       Verdict v = st.last;
+      if (cfg.noList() && (st.inCall || st.cutInFlight || v != null && (v.kind() == Verdict.Kind.UNCERTAIN
+          || v.kind() == Verdict.Kind.CONFLICT))) {
+        return Mono.just(unknownNoList(st));       // a cut or uncertain call cannot be retried blind
+      }
       return Mono.just(result(st, Outcome.ABORTED, null, null,
           "the run stopped before this item ended" + (v == null || v.message() == null ? "" : "; last attempt: "
               + v.message())));

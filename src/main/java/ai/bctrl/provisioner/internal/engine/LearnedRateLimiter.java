@@ -1,6 +1,8 @@
 package ai.bctrl.provisioner.internal.engine;
 
+import ai.bctrl.provisioner.ProvisionerListener;
 import com.github.benmanes.caffeine.cache.Cache;
+import ai.bctrl.provisioner.ProvisionerListener;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -24,16 +26,16 @@ public final class LearnedRateLimiter implements StartLimiter {
 
   /**
    * @param maxRate the ceiling no space's rate goes above; 0 for none
-   * @param listener told of every space's rate changes
+   * @param listener told of every space's rate changes ({@code rateChanged}); must not throw
    */
-  public LearnedRateLimiter(double maxRate, Scheduler scheduler, RateListener listener) {
+  public LearnedRateLimiter(double maxRate, Scheduler scheduler, ProvisionerListener listener) {
     this(space -> new LearnedRate(LearnedRate.Tuning.DEFAULT, maxRate, scheduler.now(TimeUnit.NANOSECONDS)),
         true, scheduler, listener);
   }
 
   /** With another control per space (tests: tunings, the AWS-style reference). */
   LearnedRateLimiter(Function<String, RateControl> controls, boolean pauses, Scheduler scheduler,
-      RateListener listener) {
+      ProvisionerListener listener) {
     this.spaces = Caffeine.newBuilder()
         .expireAfterAccess(FORGET_AFTER)
         .ticker(() -> scheduler.now(TimeUnit.NANOSECONDS))

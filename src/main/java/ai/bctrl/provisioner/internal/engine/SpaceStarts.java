@@ -1,5 +1,7 @@
 package ai.bctrl.provisioner.internal.engine;
 
+import ai.bctrl.provisioner.ProvisionerListener;
+import ai.bctrl.provisioner.ProvisionerListener.RateChanged;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -25,7 +27,7 @@ final class SpaceStarts {
   private final RateControl control;
   private final Scheduler scheduler;
   private final boolean pauses;
-  private final RateListener listener;
+  private final ProvisionerListener listener;
   private final ArrayDeque<MonoSink<Void>> waiters = new ArrayDeque<>();
   private long pausedUntil = Long.MIN_VALUE;
   private Disposable timer;
@@ -37,7 +39,8 @@ final class SpaceStarts {
    * @param pauses whether a 429's pause holds the starts (the provisioner's rule; a reference
    *     controller that does not honour {@code Retry-After} for other calls turns it off)
    */
-  SpaceStarts(String spaceId, RateControl control, Scheduler scheduler, boolean pauses, RateListener listener) {
+  SpaceStarts(String spaceId, RateControl control, Scheduler scheduler, boolean pauses,
+      ProvisionerListener listener) {
     this.spaceId = spaceId;
     this.control = control;
     this.scheduler = scheduler;
@@ -157,6 +160,6 @@ final class SpaceStarts {
       }
       reported = r;
     }
-    listener.rateChanged(spaceId, r);
+    listener.rateChanged(new RateChanged(spaceId, r));
   }
 }

@@ -120,6 +120,15 @@ public final class LedgerState {
 
   /** What a resumed run does with item {@code itemKey}. */
   public ResumeDecision decide(String itemKey, boolean replaceUnhealthy) {
+    return decide(itemKey, replaceUnhealthy, false);
+  }
+
+  /**
+   * What a resumed run does with item {@code itemKey}; with {@code noList} ({@code --no-list}) an
+   * item last {@code unknown} is kept: nothing may check whether it exists, so it is never
+   * created again.
+   */
+  public ResumeDecision decide(String itemKey, boolean replaceUnhealthy, boolean noList) {
     int gen = latestReplacement.getOrDefault(itemKey, 0);
     String current = gen == 0 ? itemKey : replacementKey(itemKey, gen);
     Outcome last = lastByKey.get(current);
@@ -128,6 +137,9 @@ public final class LedgerState {
     }
     if (last.isDone()) {
       return new ResumeDecision(ResumeDecision.Action.SKIP_DONE, current, last);
+    }
+    if (noList && last == Outcome.UNKNOWN) {
+      return new ResumeDecision(ResumeDecision.Action.KEEP_UNKNOWN, current, last);
     }
     if (last == Outcome.UNHEALTHY) {
       return replaceUnhealthy

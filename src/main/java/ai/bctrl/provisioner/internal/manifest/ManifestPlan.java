@@ -36,6 +36,7 @@ public final class ManifestPlan {
   private final int done;
   private final int toCreate;
   private final int toSettle;
+  private final int unknown;
   private final int unhealthy;
   private final Map<String, Outcome> orphans;
 
@@ -50,6 +51,7 @@ public final class ManifestPlan {
     this.done = a.done;
     this.toCreate = a.toCreate;
     this.toSettle = a.toSettle;
+    this.unknown = a.unknown;
     this.unhealthy = a.unhealthy;
     this.orphans = Collections.unmodifiableMap(a.orphans());
   }
@@ -97,6 +99,16 @@ public final class ManifestPlan {
 
   /** The text {@code validate} prints: every error line, then the plan. Ends with a newline. */
   public String render(String fileName) {
+    return render(fileName, false);
+  }
+
+  /**
+   * The plan as {@code render(fileName)}, for a run with {@code --no-list} when {@code noList}:
+   * then nothing is adopted or settled, {@code unknown} items are left as they are and {@code
+   * aborted} ones are created (a {@code --no-list} run records {@code aborted} only for items that
+   * were surely not created).
+   */
+  public String render(String fileName, boolean noList) {
     StringBuilder sb = new StringBuilder();
     for (ManifestEntry.Invalid i : invalid) {
       sb.append(i.describe(fileName)).append('\n');
@@ -131,8 +143,15 @@ public final class ManifestPlan {
       sb.append("  against the ledger:\n");
       sb.append(String.format("    %" + width + "d  to create%n", toCreate));
       sb.append(String.format("    %" + width + "d  already done (created or adopted)%n", done));
-      if (toSettle > 0) {
+      if (toSettle > 0 && !noList) {
         sb.append(String.format("    %" + width + "d  to settle first (unknown or aborted), then create if not found%n", toSettle));
+      }
+      if (noList && toSettle - unknown > 0) {
+        sb.append(String.format("    %" + width + "d  aborted, to create (--no-list)%n", toSettle - unknown));
+      }
+      if (noList && unknown > 0) {
+        sb.append(String.format("    %" + width + "d  unknown, left as they are: --no-list cannot check whether they "
+            + "exist, so they are never created again%n", unknown));
       }
       if (unhealthy > 0) {
         sb.append(String.format("    %" + width + "d  unhealthy (kept; replaced only with --replace-unhealthy)%n", unhealthy));
@@ -151,6 +170,10 @@ public final class ManifestPlan {
           sb.append("    ").append(e.getKey()).append(" (").append(e.getValue().wire()).append(")\n");
         }
       }
+    }
+    if (noList) {
+      sb.append("  --no-list: no space is listed, so runtimes already there are not adopted and a lost ledger\n"
+          + "    cannot be recovered by resume; a create whose answer is lost ends unknown and is never repeated\n");
     }
     return sb.toString();
   }
@@ -173,6 +196,7 @@ public final class ManifestPlan {
     int done;
     int toCreate;
     int toSettle;
+    int unknown;
     int unhealthy;
 
     Acc(Map<String, Outcome> ledger) {
@@ -209,6 +233,9 @@ public final class ManifestPlan {
         unhealthy++;
       } else {
         toSettle++;
+        if (o == Outcome.UNKNOWN) {
+          unknown++;
+        }
       }
     }
 

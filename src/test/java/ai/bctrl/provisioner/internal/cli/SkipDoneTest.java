@@ -32,7 +32,7 @@ class SkipDoneTest {
   }
 
   private List<Item> run(boolean replaceUnhealthy, Item... items) {
-    return Flux.just(items).transform(new SkipDone(ledger(), replaceUnhealthy, tally)).collectList().block();
+    return Flux.just(items).transform(new SkipDone(ledger(), replaceUnhealthy, false, tally)).collectList().block();
   }
 
   @Test
@@ -42,6 +42,17 @@ class SkipDoneTest {
     assertThat(out).containsExactly(item("new", 5));
     assertThat(tally.summary().skippedDoneCount()).isEqualTo(3);
     assertThat(tally.notDone()).isZero();
+  }
+
+  @Test
+  void withNoListAnUnknownItemIsKeptNotRepeatedAndAnAbortedOneGoesOn() {
+    List<Item> out = Flux.just(item("unknown", 2), item("aborted", 3))
+        .transform(new SkipDone(ledger(), false, true, tally)).collectList().block();
+
+    assertThat(out).containsExactly(item("aborted", 3));
+    assertThat(tally.notDone()).isEqualTo(1);
+    assertThat(tally.summary().render()).contains("1 left unknown (--no-list)")
+        .contains("  unknown    1 may or may not exist");
   }
 
   @Test
@@ -85,13 +96,13 @@ class SkipDoneTest {
   void provisionsSaysWhatItLetsThroughAndCountsNothing() {
     List<String> keys = List.of("done", "adopted", "sick", "sick2", "healed", "failed", "unknown", "new");
     for (boolean replace : new boolean[] {false, true}) {
-      SkipDone stage = new SkipDone(ledger(), replace, new RunTally());
+      SkipDone stage = new SkipDone(ledger(), replace, false, new RunTally());
       List<Item> through = Flux.fromIterable(keys).map(k -> item(k, 2)).transform(stage).collectList().block();
       List<String> throughKeys = through.stream().map(i -> LedgerState.baseKey(i.key())).toList();
 
       assertThat(keys.stream().filter(stage::provisions).toList()).as("replace %s", replace).isEqualTo(throughKeys);
     }
-    SkipDone counting = new SkipDone(ledger(), false, tally);
+    SkipDone counting = new SkipDone(ledger(), false, false, tally);
     keys.forEach(counting::provisions);
     assertThat(tally.summary().skippedDoneCount()).isZero();
     assertThat(tally.notDone()).isZero();

@@ -2,6 +2,7 @@ package ai.bctrl.provisioner.internal.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ai.bctrl.provisioner.ProvisionerListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +52,7 @@ class LearnedRateLimiterTest {
   @Test
   void a429HoldsItsSpaceForTheRetryAfterButNoOtherSpace() {
     VirtualTimeScheduler vts = VirtualTimeScheduler.create();
-    LearnedRateLimiter limiter = new LearnedRateLimiter(0, vts, RateListener.NONE);
+    LearnedRateLimiter limiter = new LearnedRateLimiter(0, vts, new ProvisionerListener() { });
     List<String> starts = new ArrayList<>();
     limiter.acquire("a").subscribe(null, null, () -> starts.add("a0"));
     limiter.acquire("b").subscribe(null, null, () -> starts.add("b0"));
@@ -67,7 +68,7 @@ class LearnedRateLimiterTest {
   @Test
   void aCutAppliesAtOnceToCallsAlreadyWaiting() {
     VirtualTimeScheduler vts = VirtualTimeScheduler.create();
-    LearnedRateLimiter limiter = new LearnedRateLimiter(0, vts, RateListener.NONE);
+    LearnedRateLimiter limiter = new LearnedRateLimiter(0, vts, new ProvisionerListener() { });
     List<Long> starts = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       limiter.acquire("a").subscribe(null, null, () -> starts.add(vts.now(TimeUnit.MILLISECONDS)));
@@ -86,7 +87,12 @@ class LearnedRateLimiterTest {
   void aCancelledWaiterLeavesTheLineAndAnIdleSpaceIsForgotten() {
     VirtualTimeScheduler vts = VirtualTimeScheduler.create();
     List<double[]> rates = new ArrayList<>();
-    LearnedRateLimiter limiter = new LearnedRateLimiter(0, vts, (s, r) -> rates.add(new double[] {r}));
+    LearnedRateLimiter limiter = new LearnedRateLimiter(0, vts, new ProvisionerListener() {
+      @Override
+      public void rateChanged(RateChanged e) {
+        rates.add(new double[] {e.rate()});
+      }
+    });
     limiter.acquire("a").subscribe();
     Disposable gone = limiter.acquire("a").subscribe(null, null, () -> rates.add(new double[] {-1}));
     gone.dispose();

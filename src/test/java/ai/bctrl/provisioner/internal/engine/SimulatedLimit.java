@@ -1,5 +1,6 @@
 package ai.bctrl.provisioner.internal.engine;
 
+import ai.bctrl.provisioner.ProvisionerListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +36,12 @@ final class SimulatedLimit {
     this.burst = burst;
     this.tokens = burst;
     this.latency = latency.toNanos();
-    this.limiter = new LearnedRateLimiter(maxRate, vts, (space, rate) -> rates.add(new double[] {seconds(), rate}));
+    this.limiter = new LearnedRateLimiter(maxRate, vts, new ProvisionerListener() {
+      @Override
+      public void rateChanged(RateChanged e) {
+        rates.add(new double[] {seconds(), e.rate()});
+      }
+    });
   }
 
   /** From {@code at} on, the limit is {@code limit}. */

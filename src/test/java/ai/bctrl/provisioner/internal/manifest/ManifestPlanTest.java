@@ -68,6 +68,18 @@ class ManifestPlanTest {
   }
 
   @Test
+  void withNoListThePlanLeavesUnknownItemsAndSaysResumeCannotAdopt() {
+    ManifestPlan p = plan(Map.of("web", Outcome.CREATED, "web#2", Outcome.ABORTED, "api", Outcome.UNKNOWN));
+    assertThat(p.render("m.csv", true)).endsWith("""
+            1  aborted, to create (--no-list)
+            1  unknown, left as they are: --no-list cannot check whether they exist, so they are never created again
+          orphaned: none (every ledger runtime is still in the manifest)
+          --no-list: no space is listed, so runtimes already there are not adopted and a lost ledger
+            cannot be recovered by resume; a create whose answer is lost ends unknown and is never repeated
+        """);
+  }
+
+  @Test
   void aLedgerWhoseKeysAreAllInTheManifestHasNoOrphans() {
     ManifestPlan p = plan(Map.of("web", Outcome.CREATED));
     assertThat(p.render("m.csv")).endsWith("""
