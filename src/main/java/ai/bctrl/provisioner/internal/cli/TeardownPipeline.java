@@ -5,6 +5,7 @@ import ai.bctrl.provisioner.Provisioner;
 import ai.bctrl.provisioner.ProvisioningStoppedException;
 import ai.bctrl.provisioner.internal.ledger.LedgerException;
 import ai.bctrl.provisioner.internal.ledger.LedgerLock;
+import ai.bctrl.provisioner.internal.ledger.LedgerLockedException;
 import ai.bctrl.provisioner.internal.ledger.LedgerReader;
 import ai.bctrl.provisioner.internal.ledger.LedgerState;
 import ai.bctrl.provisioner.internal.ledger.LedgerWriter;
@@ -76,7 +77,7 @@ final class TeardownPipeline {
     if (!Files.exists(s.ledger())) {                     // no lock file beside a ledger that is not there
       TeardownCommand.read(s.ledger(), s.keepStopped(), s.noList());
     }
-    RunResources res = new RunResources(LedgerLock.acquire(s.ledger()), watchdog);
+    RunResources res = new RunResources(lock(), watchdog);
     Scheduler ledgerThread = Schedulers.newSingle("ledger-writer", true);
     try {
       res.signals(Signals.install(stop::onSignal));
@@ -110,6 +111,15 @@ final class TeardownPipeline {
     } finally {
       res.close();
       ledgerThread.dispose();
+    }
+  }
+
+  /** The ledger's lock; held by a live run or teardown: exit 64. */
+  private LedgerLock lock() {
+    try {
+      return LedgerLock.acquire(s.ledger());
+    } catch (LedgerLockedException e) {
+      throw new UsageException(e.getMessage().replace(" or use another --ledger", ""));
     }
   }
 
