@@ -30,6 +30,7 @@ final class Summary {
   private long attempts;
   private long skippedDone;
   private long keptUnhealthy;
+  private long keptStopped;
   private long keptUnknown;
   private long unknownNoList;
   private Retries retries = Retries.NONE;
@@ -108,6 +109,11 @@ final class Summary {
     keptUnhealthy++;
   }
 
+  /** An item last {@code stopped} by teardown, kept. */
+  synchronized void keptStopped() {
+    keptStopped++;
+  }
+
   synchronized long count(Outcome o) {
     return outcomes.get(o);
   }
@@ -174,13 +180,18 @@ final class Summary {
     StringBuilder sb = new StringBuilder();
     StringJoiner counts = new StringJoiner(", ");
     for (Outcome o : Outcome.values()) {
-      counts.add(outcomes.get(o) + " " + o.wire());
+      if (!o.isTeardown() || outcomes.get(o) > 0) {     // a run never ends items stopped or deleted
+        counts.add(outcomes.get(o) + " " + o.wire());
+      }
     }
     sb.append("summary:\n");
     sb.append("  items      ").append(counts);
     sb.append("; ").append(skippedDone).append(" already done");
     if (keptUnhealthy > 0) {
       sb.append(", ").append(keptUnhealthy).append(" kept unhealthy");
+    }
+    if (keptStopped > 0) {
+      sb.append(", ").append(keptStopped).append(" kept stopped");
     }
     if (keptUnknown > 0) {
       sb.append(", ").append(keptUnknown).append(" left unknown (--no-list)");
@@ -249,6 +260,7 @@ final class Summary {
     }
     root.put("alreadyDone", skippedDone);
     root.put("keptUnhealthy", keptUnhealthy);
+    root.put("keptStopped", keptStopped);
     root.put("keptUnknown", keptUnknown);
     root.put("unknownNoList", unknownNoList);
     root.put("attempts", attempts);

@@ -50,19 +50,21 @@ public final class Engine {
    */
   public static final int MAX_LISTING_CALLS = 4;
 
-  private final RuntimeApi api;
-  private final ProvisionerConfig cfg;
-  private final Scheduler scheduler;
-  private final Clock clock;
-  private final CallGate gate;
-  private final StartLimiter limiter;
-  private final Backoff backoff;
-  private final Lister lister;
+  // package-private: a Teardown run shares them (the same limits, not a copy)
+  final RuntimeApi api;
+  final ProvisionerConfig cfg;
+  final Scheduler scheduler;
+  final Clock clock;
+  final CallGate gate;
+  final StartLimiter limiter;
+  final Backoff backoff;
+  final Lister lister;
   private final SettleListings settleListings;
-  private final StatsRecorder stats = new StatsRecorder();
-  private final int maxPending;
-  private final Listeners listeners;
-  private final Set<Run> runs = ConcurrentHashMap.newKeySet();
+  final StatsRecorder stats = new StatsRecorder();
+  final int maxPending;
+  final Listeners listeners;
+  /** Runs going, provisioning and teardown, for {@link #close()}. */
+  final Set<Closing> runs = ConcurrentHashMap.newKeySet();
   private final Set<String> keysInFlight = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
@@ -110,29 +112,47 @@ public final class Engine {
   }
 
   /**
+   * A teardown run: see {@code Provisioner#teardown}. It takes the same slots, starts and 429 pauses
+   * as every provisioning run of this engine.
+   */
+  public Flux<ItemResult> teardown(Flux<ItemResult> runtimes, Publisher<Duration> stop, boolean keepStopped) {
+    return Flux.defer(() -> closed ? Flux.error(closedException())
+        : new Teardown(this, keepStopped).results(runtimes, stop));
+  }
+
+  /** A run that {@link #close()} must stop: it completes once the run has ended. */
+  interface Closing {
+    Mono<Void> close();
+  }
+
+  /**
    * Rejects new runs, stops every run going (calls in flight are cut, started items end {@code
    * ABORTED}, then each run errors with {@link ProvisionerClosedException}); completes when every
    * run has ended. Idempotent.
    */
   public Mono<Void> close() {
     closed = true;
-    return Mono.when(runs.stream().map(Run::close).toList());
+    return Mono.when(runs.stream().map(Closing::close).toList());
   }
 
   public boolean isClosed() {
     return closed;
   }
 
-  private static ProvisionerClosedException closedException() {
+  static ProvisionerClosedException closedException() {
     return new ProvisionerClosedException("the provisioner is closed; build a new one to provision more");
   }
 
-  private long now() {
+  long now() {
     return scheduler.now(TimeUnit.NANOSECONDS);
   }
 
+  boolean closed() {
+    return closed;
+  }
+
   /** One run of the pipeline. */
-  private final class Run {
+  private final class Run implements Closing {
     private final boolean listFirst;
     private final RunControl control = new RunControl(scheduler, listeners);
     private final Sinks.Empty<Void> ended = Sinks.empty();
@@ -168,7 +188,8 @@ public final class Engine {
     }
 
     /** Stops this run as a close does; completes when it has ended. */
-    Mono<Void> close() {
+    @Override
+    public Mono<Void> close() {
       control.fatal(closedException(), true);
       return ended.asMono();
     }
