@@ -10,9 +10,10 @@
 #   2. names tonight's batch <job>-<date> (date = SCHEDULED_DATE from the environment, else today
 #      in UTC) and tonight's ledger <LEDGER_DIR>/<job>.<date>.ledger.csv, so tonight never adopts
 #      or resumes last night, and a re-run of the same night resumes tonight's own ledger;
-#   3. deletes ledgers and summaries of this job older than KEEP_DAYS days (by the date in the
-#      file name, never by mtime);
-#   4. runs `java -jar JAR run ...` and passes its exit code through;
+#   3. deletes ledgers, summaries and reports of this job older than KEEP_DAYS days (by the date
+#      in the file name, never by mtime);
+#   4. runs `java -jar JAR run ...` with tonight's summary and report (<stem>.report.html, an HTML
+#      page beside the ledger) and passes its exit code through;
 #   5. writes the run's summary as a Prometheus textfile into METRICS_DIR (atomically).
 #
 # The API key comes from BCTRL_API_KEY in the environment, or from the file named by
@@ -144,6 +145,7 @@ fi
 stem=$job.$run_date$shard_suffix
 ledger=$ledger_dir/$stem.ledger.csv
 summary=$ledger_dir/$stem.summary.json
+report=$ledger_dir/$stem.report.html
 batch=$job-$run_date
 
 # ---- retention: by the date in the file name ---------------------------------------------------
@@ -153,7 +155,7 @@ for f in "$ledger_dir/$job".[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*; do
   name=${f##*/}
   file_date=${name:${#job}+1:10}
   case $name in
-    *.ledger.csv | *.ledger.jsonl | *.summary.json | *.ledger.csv.lock | *.ledger.jsonl.lock) ;;
+    *.ledger.csv | *.ledger.jsonl | *.summary.json | *.report.html | *.ledger.csv.lock | *.ledger.jsonl.lock) ;;
     *) continue ;;
   esac
   if [[ $file_date < $cutoff ]]; then
@@ -169,7 +171,7 @@ if [[ -n $java_opts ]]; then
   read -r -a opts <<< "$java_opts"
   cmd+=("${opts[@]}")
 fi
-cmd+=(-jar "$jar" run --batch "$batch" --ledger "$ledger" --summary "$summary")
+cmd+=(-jar "$jar" run --batch "$batch" --ledger "$ledger" --summary "$summary" --report "$report")
 [[ -n $space ]] && cmd+=(--space "$space")
 [[ -n $rate ]] && cmd+=(--rate "$rate")
 [[ -n $burst ]] && cmd+=(--burst "$burst")
@@ -187,8 +189,8 @@ cmd+=("$manifest")
 
 log "job $job$shard_suffix: batch $batch, ledger $ledger"
 started=$(date -u +%s)
-# A summary left by an earlier try of tonight must not be taken for this run's.
-rm -f -- "$summary"
+# A summary or report left by an earlier try of tonight must not be taken for this run's.
+rm -f -- "$summary" "$report"
 # The provisioner inherits the lock's descriptor, so the lock stays held for as long as it runs,
 # even if this wrapper is killed. It runs as a job of its own (set -m) so that it does not ignore
 # SIGINT as a script's background commands otherwise do. The wrapper forwards SIGINT, SIGTERM and

@@ -6,6 +6,8 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Random;
 import org.reactivestreams.Publisher;
@@ -19,7 +21,7 @@ import reactor.core.scheduler.Schedulers;
  * at most {@code concurrency} create calls in flight and {@code rate} call starts per second,
  * retrying what is safe to retry, settling what is uncertain by listing the space, and never
  * creating a runtime twice for one key (a later item of a run with a key seen before in it ends
- * {@code failed} with {@code provisioner.duplicate_key}).
+ * {@code failed} with {@link ErrorCodes#DUPLICATE_KEY}).
  *
  * <pre>{@code
  * try (Provisioner p = Provisioner.builder().baseUrl("https://api.bctrl.ai").apiKey(key).build()) {
@@ -30,15 +32,41 @@ import reactor.core.scheduler.Schedulers;
  * <p>Everything returned is cold and lazy: nothing is sent until subscription. Calls of every run
  * and every {@link #create} on one provisioner share its concurrency and rate limits. It never
  * calls {@code System.exit}, installs no signal handler and never logs or prints the API key.
- * {@link #close()} releases its connections.
+ *
+ * <p><b>Threads.</b> A provisioner is thread-safe: any number of runs and creates may go at once,
+ * from any threads, and share its limits. Results are emitted on the thread that completed the
+ * item's last step: usually a Reactor Netty event loop (an answer), sometimes the provisioner's
+ * {@linkplain Builder#scheduler scheduler} (a timer) or the thread that fed the item (an adopted
+ * or refused item). Never block in {@code doOnNext} or {@code subscribe} on those threads: a
+ * blocked event loop stalls every call on its connections. To handle results on threads of your
+ * own, set {@link Builder#emitOn(Scheduler)} (for example {@code Schedulers.boundedElastic()}) or
+ * add {@code publishOn} yourself. Listeners ({@link Builder#listener}) are called on the same
+ * threads and must not block either.
+ *
+ * <p><b>Backpressure.</b> Items are requested from the input only as fast as they can be worked
+ * on, at most a few times {@code concurrency} ahead. A cold input ({@code Flux.fromIterable}, a file
+ * read) simply waits. A hot input that cannot wait ({@code Flux.interval}, a message listener)
+ * overflows with Reactor's {@code OverflowException} once that read-ahead is full: give it a
+ * strategy first, e.g. {@code hot.onBackpressureBuffer(10_000)} (fails past 10,000 waiting items),
+ * {@code onBackpressureBuffer(n, dropped -> ..., BufferOverflowStrategy.DROP_OLDEST)} or {@code
+ * onBackpressureDrop(...)}.
+ *
+ * <p><b>Closing.</b> {@link #close()} and {@link #closeAsync()} reject new work, stop every run and
+ * create going (calls in flight are cut; each started, unfinished item is emitted {@link
+ * Outcome#ABORTED}; then the run errors with {@link ProvisionerClosedException}), and release the
+ * connections once they have ended. To let a run finish its calls first, stop it with {@link
+ * #provision(Flux, Publisher)}'s {@code stop} and a grace period, and close after it completes.
  */
 public final class Provisioner implements AutoCloseable {
   private final ProvisionerConfig config;
   private final BctrlClient client;
   private final Engine engine;
 
-  private Provisioner(ProvisionerConfig config, Random random) {
+  private final Scheduler emitOn;
+
+  private Provisioner(ProvisionerConfig config, Random random, Scheduler emitOn) {
     this.config = config;
+    this.emitOn = emitOn;
     this.client = BctrlClient.create(config.baseUrl(), config.apiKey(), config.concurrency() + Engine.MAX_LISTING_CALLS,
         config.requestTimeout(), config.connectTimeout(), config.userAgent(), config.scheduler());
     this.engine = new Engine(client, config, random);
@@ -63,7 +91,9 @@ public final class Provisioner implements AutoCloseable {
    * Provisions {@code items}, emitting each item's result as it ends (in completion order, not
    * input order). Before its first create in a space the run lists that space once (not before
    * {@code firstListingNotBefore}) and emits items already there {@link Outcome#ADOPTED} without
-   * creating them. Items are read from {@code items} only as fast as they can be worked on (at most
+   * creating them. The first item of each space therefore waits for that listing (a round trip
+   * per page of the space's runtimes); the wait is not part of its {@code latencyMs}, which counts
+   * from its first create call. Items are read from {@code items} only as fast as they can be worked on (at most
    * a few times {@code concurrency} ahead).
    *
    * <p>Stopping: each emission of {@code stop} asks the run to start no more calls and to read no
@@ -88,7 +118,7 @@ public final class Provisioner implements AutoCloseable {
   public Flux<ItemResult> provision(Flux<Item> items, Publisher<Duration> stop) {
     Objects.requireNonNull(items, "items");
     Objects.requireNonNull(stop, "stop");
-    return engine.provision(items, stop, true);
+    return emitted(engine.provision(items, stop, true));
   }
 
   /**
@@ -96,10 +126,63 @@ public final class Provisioner implements AutoCloseable {
    * pauses) as a run, but without listing its space first. Emits its result, or errors with a
    * {@link ProvisioningStoppedException} when the key is rejected or the quota is reached (that
    * stops this call only, not other calls on this provisioner). Cold; cancelling cancels the call.
+   *
+   * <p>What it guarantees about the key: while a create, or an item of a run, with the same key
+   * is in flight on this provisioner, this one ends {@link Outcome#FAILED} with {@link
+   * ErrorCodes#DUPLICATE_KEY} without a call. It keeps no memory of keys once their items end:
+   * calling {@code create} again for a key that was created makes a second runtime (no listing
+   * comes first). Provision batches with {@link #provision}, which adopts what already exists.
    */
   public Mono<ItemResult> create(Item item) {
     Objects.requireNonNull(item, "item");
-    return engine.provision(Flux.just(item), Flux.never(), false).last();
+    Flux<ItemResult> one = engine.provision(Flux.just(item), Flux.never(), false);
+    return emitted(one).last();
+  }
+
+  /** {@link #teardown(Flux, boolean, Publisher)} that stops and deletes, and runs until its input ends. */
+  public Flux<ItemResult> teardown(Flux<ItemResult> runtimes) {
+    return teardown(runtimes, false, Flux.never());
+  }
+
+  /**
+   * Tears down the runtimes {@code runtimes} name: each is stopped ({@code POST
+   * /v1/runtimes/{id}/stop}), then deleted ({@code DELETE /v1/runtimes/{id}}) unless {@code
+   * keepStopped}. The input is what {@link #provision} emitted (or a ledger recorded): each result
+   * names its runtime by {@link ItemResult#runtimeId()}; one without an id (its create ended {@link
+   * Outcome#UNKNOWN} or {@link Outcome#ABORTED}) is looked for by its key in one listing of its
+   * space, unless {@code noList}. A runtime whose {@code status} is {@code stopped} or {@code failed}
+   * and that is to be deleted is deleted without a stop first.
+   *
+   * <p>Results, in completion order, for each runtime: {@link Outcome#STOPPED} once it is stopped
+   * (followed by {@link Outcome#DELETED} unless {@code keepStopped}: the last result of a runtime
+   * is the truth about it), {@link Outcome#DELETED} once it is deleted or found gone ({@code 404
+   * runtime.not_found}, or its key is not in its space: then {@code runtimeId} is {@code null}),
+   * {@link Outcome#FAILED} when a call cannot succeed (its runtime is still there), {@link
+   * Outcome#UNKNOWN} when its space cannot be listed. Both calls are safe to repeat: 429s (with
+   * {@code Retry-After}), 5xx, resets and timeouts are retried with the backoff, up to {@code
+   * maxAttempts} calls of each kind; {@code 409 runtime.not_active} on a stop means already
+   * stopped; {@code 409 runtime.not_stopped} on a delete stops it again first. {@code attempts}
+   * counts this teardown's calls for the runtime. {@link ProvisionerListener}s see every call as an
+   * attempt and every result as {@code itemEnded}; {@link #stats()} counts the calls, and each
+   * runtime's last result.
+   *
+   * <p>It shares this provisioner's limits with every run and create: its calls take slots of the
+   * same {@code concurrency}, starts of the same {@code rate}, and a 429 pauses them all. Cold and
+   * lazy as {@link #provision(Flux, Publisher)}, and it stops the same way: {@code stop} emits a
+   * grace, then calls in flight are cut and every runtime with a call made and no last result yet is
+   * emitted {@link Outcome#ABORTED}; 401/403 or {@code maxConsecutiveFailures} failed calls in a row
+   * end it with an error after those; cancelling cancels the calls in flight. A runtime given twice
+   * (by key) is torn down once; the later one ends {@link Outcome#FAILED} with {@link
+   * ErrorCodes#DUPLICATE_KEY}.
+   */
+  public Flux<ItemResult> teardown(Flux<ItemResult> runtimes, boolean keepStopped, Publisher<Duration> stop) {
+    Objects.requireNonNull(runtimes, "runtimes");
+    Objects.requireNonNull(stop, "stop");
+    return emitted(engine.teardown(runtimes, stop, keepStopped));
+  }
+
+  private Flux<ItemResult> emitted(Flux<ItemResult> results) {
+    return emitOn == null ? results : results.publishOn(emitOn);
   }
 
   /** A live snapshot of the counters since this provisioner was built. */
@@ -107,10 +190,27 @@ public final class Provisioner implements AutoCloseable {
     return engine.stats();
   }
 
-  /** Releases the connection pool. Runs still going fail. */
+  /**
+   * Closes without blocking: rejects new runs and creates, stops those going (see the class
+   * javadoc), and completes once they have ended and the connections are released. Idempotent.
+   */
+  public Mono<Void> closeAsync() {
+    return Mono.defer(() -> engine.close().then(client.closeAsync()));
+  }
+
+  /**
+   * Closes: {@link #closeAsync()}, waiting up to 10 s for it, except on a thread where Reactor
+   * forbids blocking (a Netty or parallel thread), where it starts the close and returns at once.
+   * New runs and creates are rejected from the moment it is called either way.
+   */
   @Override
   public void close() {
-    client.close();
+    Mono<Void> closing = closeAsync();
+    if (Schedulers.isInNonBlockingThread()) {
+      closing.subscribe(null, e -> { });
+    } else {
+      closing.block(Duration.ofSeconds(10));
+    }
   }
 
   @Override
@@ -125,6 +225,8 @@ public final class Provisioner implements AutoCloseable {
     private int concurrency = 8;
     private double rate = 10;
     private int burst = 1;
+    private boolean autoRate;
+    private double maxRate;
     private int maxAttempts = 5;
     private Duration requestTimeout = Duration.ofSeconds(60);
     private Duration connectTimeout = Duration.ofSeconds(10);
@@ -138,6 +240,9 @@ public final class Provisioner implements AutoCloseable {
     private Scheduler scheduler = Schedulers.parallel();
     private String userAgent = BctrlClient.defaultUserAgent();
     private Random random = new Random();
+    private final List<ProvisionerListener> listeners = new ArrayList<>();
+    private Scheduler emitOn;
+    private boolean noList;
 
     private Builder() {}
 
@@ -168,9 +273,30 @@ public final class Provisioner implements AutoCloseable {
       return this;
     }
 
-    /** Most create calls started per second, every attempt counted; 0 = no limit; default 10. */
+    /**
+     * A fixed rate: most create calls started per second, every attempt counted; 0 = no limit;
+     * default 10. Replaces {@link #autoRate()}.
+     */
     public Builder rate(double rate) {
       this.rate = rate;
+      this.autoRate = false;
+      this.maxRate = 0;
+      return this;
+    }
+
+    /**
+     * A rate learned from the API's answers, per space, instead of a fixed one: it starts modestly,
+     * climbs while calls succeed, and cuts at once on a 429 (whose {@code Retry-After} holds that
+     * space's calls). Replaces {@link #rate(double)}.
+     */
+    public Builder autoRate() {
+      return autoRate(0);
+    }
+
+    /** {@link #autoRate()} that never goes above {@code maxRate} per second in any space (0 = no ceiling). */
+    public Builder autoRate(double maxRate) {
+      this.autoRate = true;
+      this.maxRate = maxRate;
       return this;
     }
 
@@ -256,16 +382,47 @@ public final class Provisioner implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Adds a listener, called for every event of every run and create, after those added before
+     * it. See {@link ProvisionerListener} for the threads it is called on.
+     */
+    public Builder listener(ProvisionerListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Emits results on {@code scheduler} (through {@code publishOn}) instead of the threads that
+     * complete the items (see the class javadoc); {@code null} (default) for no hop.
+     */
+    public Builder emitOn(Scheduler scheduler) {
+      this.emitOn = scheduler;
+      return this;
+    }
+
+    /**
+     * For an API that cannot list a space's runtimes: with {@code true}, no space is listed, so
+     * nothing already there is adopted and an uncertain create (a lost answer, a timeout after
+     * sending, a 5xx after sending) cannot be settled: its item ends {@link Outcome#UNKNOWN} with
+     * {@link ErrorCodes#UNSETTLED_NO_LIST} and is never repeated (at most once instead of exactly
+     * once). Default {@code false}: a run whose listing is answered 404, 405 or 501 stops with
+     * {@link NoListRouteException}.
+     */
+    public Builder noList(boolean noList) {
+      this.noList = noList;
+      return this;
+    }
+
     /** A validated config, without building a provisioner (no connections). */
     public ProvisionerConfig config() {
-      return new ProvisionerConfig(baseUrl, apiKey, concurrency, rate, burst, maxAttempts, requestTimeout,
-          connectTimeout, settleDelay, maxConsecutiveFailures, firstListingNotBefore, backoffBase, backoffCap,
-          maxRetryAfter, clock, scheduler, userAgent);
+      return new ProvisionerConfig(baseUrl, apiKey, concurrency, rate, burst, autoRate, maxRate, maxAttempts,
+          requestTimeout, connectTimeout, settleDelay, maxConsecutiveFailures, firstListingNotBefore, backoffBase,
+          backoffCap, maxRetryAfter, clock, scheduler, userAgent, listeners, noList);
     }
 
     /** Validates and builds; throws {@link IllegalArgumentException} or NPE naming the bad setting. */
     public Provisioner build() {
-      return new Provisioner(config(), random);
+      return new Provisioner(config(), random, emitOn);
     }
   }
 }

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import reactor.core.scheduler.Scheduler;
 
@@ -14,8 +15,12 @@ import reactor.core.scheduler.Scheduler;
  * @param baseUrl the API root, e.g. {@code https://api.bctrl.ai}
  * @param apiKey the bearer key (masked in {@code toString})
  * @param concurrency most create calls in flight at once
- * @param rate most create calls started per second, every attempt counted; 0 = no limit
+ * @param rate most create calls started per second, every attempt counted; 0 = no limit; not used
+ *     with {@code autoRate}
  * @param burst token-bucket burst for {@code rate}
+ * @param autoRate learn each space's rate from the API's answers instead of using {@code rate}
+ *     ({@code --rate auto}): start modestly, climb while calls succeed, cut at a 429
+ * @param maxRate with {@code autoRate}: the ceiling a space's rate never goes above; 0 = none
  * @param maxAttempts attempts per item, the first included; attempts answered 429 do not count
  * @param requestTimeout bound on one whole call
  * @param connectTimeout bound on making a connection
@@ -29,6 +34,9 @@ import reactor.core.scheduler.Scheduler;
  * @param clock wall clock for {@code finishedAt} and HTTP-date {@code Retry-After}
  * @param scheduler where every wait and timeout is scheduled (a virtual one in tests)
  * @param userAgent the {@code User-Agent} header
+ * @param listeners observers of attempts, retries, settles, results and stops, called in order
+ * @param noList for an API that cannot list: no first listing, no settling; an uncertain create
+ *     ends {@code unknown} and is never repeated
  */
 public record ProvisionerConfig(
     URI baseUrl,
@@ -36,6 +44,8 @@ public record ProvisionerConfig(
     int concurrency,
     double rate,
     int burst,
+    boolean autoRate,
+    double maxRate,
     int maxAttempts,
     Duration requestTimeout,
     Duration connectTimeout,
@@ -47,7 +57,9 @@ public record ProvisionerConfig(
     Duration maxRetryAfter,
     Clock clock,
     Scheduler scheduler,
-    String userAgent) {
+    String userAgent,
+    List<ProvisionerListener> listeners,
+    boolean noList) {
 
   public ProvisionerConfig {
     Objects.requireNonNull(baseUrl, "baseUrl must be set");
@@ -64,6 +76,15 @@ public record ProvisionerConfig(
       throw new IllegalArgumentException("rate must be >= 0 (0 = no limit) but was " + rate);
     }
     atLeast("burst", burst, 1);
+    if (!(maxRate >= 0) || Double.isInfinite(maxRate)) {
+      throw new IllegalArgumentException("maxRate must be >= 0 (0 = none) but was " + maxRate);
+    }
+    if (maxRate > 0 && !autoRate) {
+      throw new IllegalArgumentException("maxRate is the ceiling of a learned rate; it needs autoRate");
+    }
+    if (autoRate && burst > 1) {
+      throw new IllegalArgumentException("burst is for a fixed rate; a learned rate spaces its starts evenly");
+    }
     atLeast("maxAttempts", maxAttempts, 1);
     positive("requestTimeout", requestTimeout);
     positive("connectTimeout", connectTimeout);
@@ -79,6 +100,7 @@ public record ProvisionerConfig(
     Objects.requireNonNull(clock, "clock must be set");
     Objects.requireNonNull(scheduler, "scheduler must be set");
     Objects.requireNonNull(userAgent, "userAgent must be set");
+    listeners = List.copyOf(Objects.requireNonNull(listeners, "listeners must be set"));
   }
 
   private static void atLeast(String name, int value, int min) {
@@ -104,11 +126,12 @@ public record ProvisionerConfig(
   /** Everything but the key, which shows as {@code ****}. */
   @Override
   public String toString() {
-    return "ProvisionerConfig[baseUrl=" + baseUrl + ", apiKey=****, concurrency=" + concurrency + ", rate=" + rate
+    return "ProvisionerConfig[baseUrl=" + baseUrl + ", apiKey=****, concurrency=" + concurrency + ", rate="
+        + (autoRate ? "auto" + (maxRate > 0 ? " (max " + maxRate + ")" : "") : rate)
         + ", burst=" + burst + ", maxAttempts=" + maxAttempts + ", requestTimeout=" + requestTimeout
         + ", connectTimeout=" + connectTimeout + ", settleDelay=" + settleDelay + ", maxConsecutiveFailures="
         + maxConsecutiveFailures + ", firstListingNotBefore=" + firstListingNotBefore + ", backoffBase="
         + backoffBase + ", backoffCap=" + backoffCap + ", maxRetryAfter=" + maxRetryAfter + ", userAgent="
-        + userAgent + "]";
+        + userAgent + ", listeners=" + listeners.size() + ", noList=" + noList + "]";
   }
 }

@@ -18,10 +18,16 @@ class LibraryExampleTest {
 
   // --- README example start
   static List<ItemResult> provisionTen(URI baseUrl, String apiKey) {
-    CreateRuntimeRequest shape = new CreateRuntimeRequest(null, null, null, null, null,
-        new RuntimeConfig(null, null, null, null, null, Stealth.HIGH));
+    CreateRuntimeRequest shape = CreateRuntimeRequest.builder()
+        .metadata("team", "growth")
+        .config(RuntimeConfig.builder().stealth(Stealth.HIGH).humanize(true).noProxy().build())
+        .build();
     Flux<Item> items = Flux.range(1, 10)
-        .map(i -> Item.of("nightly:worker#" + i, "sp_123", shape.withName("worker-" + i)));
+        .map(i -> Item.builder()
+            .key("nightly:worker#" + i)
+            .spaceId("sp_123")
+            .request(shape.toBuilder().name("worker-" + i).build())
+            .build());
     try (Provisioner provisioner = Provisioner.builder()
         .baseUrl(baseUrl)
         .apiKey(apiKey)
@@ -35,6 +41,21 @@ class LibraryExampleTest {
     }
   }
   // --- README example end
+
+  @Test
+  void theReadmeShowsThisExampleAsItIsHere() throws java.io.IOException {
+    String source = java.nio.file.Files.readString(
+        java.nio.file.Path.of("src/test/java/ai/bctrl/provisioner/LibraryExampleTest.java"));
+    String method = source.substring(source.indexOf("// --- README example start"),
+        source.indexOf("// --- README example end"));
+    List<String> lines = method.lines().toList();
+    String body = lines.subList(2, lines.size() - 2).stream()   // inside provisionTen's braces
+        .map(l -> l.startsWith("    ") ? l.substring(4) : l)
+        .collect(java.util.stream.Collectors.joining("\n"));
+    String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+    assertThat(readme).as("README's library example; copy it from LibraryExampleTest.provisionTen")
+        .contains("```java\n" + body + "\n```");
+  }
 
   @Test
   void theReadmeExampleProvisionsTenRuntimes() {

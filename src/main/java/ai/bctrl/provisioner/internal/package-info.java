@@ -1,5 +1,8 @@
 /**
- * Small helpers shared by the command line and the sandbox (duration parsing). Not part of the
- * public API: nothing here is meant for library users, and nothing here does I/O.
+ * The implementation: the command line ({@code cli}), the HTTP client ({@code client}), the
+ * engine that turns items into calls ({@code engine}), the ledger ({@code ledger}), the manifest
+ * readers ({@code manifest}), and small helpers shared by them and the sandbox (duration parsing,
+ * key hashes). Not part of the public API: nothing under this package is meant for library users,
+ * and any of it may change in any release. Javadoc is not published for it.
  */
 package ai.bctrl.provisioner.internal;

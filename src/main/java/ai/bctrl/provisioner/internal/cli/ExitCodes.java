@@ -1,9 +1,10 @@
 package ai.bctrl.provisioner.internal.cli;
 
 /**
- * The contract's exit codes, and which one a finished run gets. When several apply the first of
- * 130/143, 65, 3, 2, 0 wins. (The contract orders 130/143, 3, 2, 0; a manifest found malformed
- * mid-run is placed after the signals: the input is broken, which no resume can fix.)
+ * The exit codes users and scripts rely on (documented under "Exit codes" in {@code
+ * docs/reference.md}), and which one a finished run gets. When several apply the first of 130/143,
+ * 65, 3, 2, 0 wins: a manifest found malformed mid-run comes right after the signals, since the
+ * input is broken and no resume can fix it.
  */
 final class ExitCodes {
   static final int OK = 0;

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import reactor.core.publisher.Flux;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code validate}: check a manifest and print the plan; no network. */
 @Command(
@@ -30,6 +31,10 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Mixin ManifestArgs manifest;
 
+  @Option(names = "--no-list",
+      description = "Plan for a run with --no-list: nothing is adopted or settled, and unknown items are left as they are.")
+  boolean noList;
+
   ValidateCommand(Io io) {
     this.io = io;
   }
@@ -37,7 +42,7 @@ final class ValidateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     manifest.check();
-    return plan(manifest, false, io);
+    return plan(manifest, false, noList, io);
   }
 
   /**
@@ -45,7 +50,7 @@ final class ValidateCommand implements Callable<Integer> {
    * any, and prints the plan; 0 when every row is valid, else 65. No network, no ledger write (a
    * cut last line is reported, not repaired).
    */
-  static int plan(ManifestArgs m, boolean sandbox, Io io) {
+  static int plan(ManifestArgs m, boolean sandbox, boolean noList, Io io) {
     Path manifestPath = m.stdin() ? null : io.workDir().resolve(m.manifest);
     String env = io.env().get("BCTRL_SPACE_ID");
     String space = m.space != null ? m.space : env == null || env.isBlank() ? null : env.strip(); // as run does
@@ -59,7 +64,7 @@ final class ValidateCommand implements Callable<Integer> {
     Flux<ManifestEntry> entries =
         ManifestReader.read(m.options(manifestPath, space, io)).transform(new KeepShard(m.shard));
     ManifestPlan plan = ManifestPlan.of(entries, outcomes).block();
-    io.out().print(plan.render(m.fileName()));
+    io.out().print(plan.render(m.fileName(), noList));
     io.out().flush();
     return plan.invalidRows() > 0 ? ExitCodes.MANIFEST : ExitCodes.OK;
   }

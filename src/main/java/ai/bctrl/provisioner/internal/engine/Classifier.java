@@ -1,5 +1,6 @@
 package ai.bctrl.provisioner.internal.engine;
 
+import ai.bctrl.provisioner.ErrorCodes;
 import ai.bctrl.provisioner.RetryCause;
 import ai.bctrl.provisioner.internal.client.Reply;
 import ai.bctrl.provisioner.internal.client.TransportException;
@@ -39,7 +40,7 @@ public final class Classifier {
     Duration retryAfter = RetryAfter.parse(r.retryAfter(), now).orElse(null);
     if (s >= 200 && s < 300) {
       if (r.runtime() == null) {
-        return verdict(Kind.UNCERTAIN, RetryCause.OTHER, r, "provisioner.unparseable_response",
+        return verdict(Kind.UNCERTAIN, RetryCause.OTHER, r, ErrorCodes.UNPARSEABLE_RESPONSE,
             "HTTP " + s + " with a body that is not a runtime", null);
       }
       RuntimeStatus st = r.runtime().status();
@@ -65,15 +66,15 @@ public final class Classifier {
     if (t instanceof TransportException e) {
       RetryCause cause = e.kind() == TransportException.Kind.TIMEOUT ? RetryCause.TIMEOUT : RetryCause.RESET;
       String code = switch (e.kind()) {
-        case CONNECT -> "provisioner.connect_failed";
-        case RESET -> "provisioner.connection_reset";
-        case TIMEOUT -> "provisioner.timeout";
-        case OTHER -> "provisioner.transport_error";
+        case CONNECT -> ErrorCodes.CONNECT_FAILED;
+        case RESET -> ErrorCodes.CONNECTION_RESET;
+        case TIMEOUT -> ErrorCodes.TIMEOUT;
+        case OTHER -> ErrorCodes.TRANSPORT_ERROR;
       };
       Kind kind = e.kind() == TransportException.Kind.CONNECT || !e.requestWritten() ? Kind.RETRY : Kind.UNCERTAIN;
       return new Verdict(kind, cause, null, code, e.getMessage(), null, null);
     }
-    return new Verdict(Kind.UNCERTAIN, RetryCause.OTHER, null, "provisioner.internal_error",
+    return new Verdict(Kind.UNCERTAIN, RetryCause.OTHER, null, ErrorCodes.INTERNAL_ERROR,
         t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage()), null, null);
   }
 

@@ -1,10 +1,17 @@
 package ai.bctrl.provisioner.internal.engine;
 
+import ai.bctrl.provisioner.ErrorCodes;
 import ai.bctrl.provisioner.ApiKeyRejectedException;
 import ai.bctrl.provisioner.Item;
+import ai.bctrl.provisioner.NoListRouteException;
 import ai.bctrl.provisioner.internal.KeyHashSet;
 import ai.bctrl.provisioner.ItemResult;
 import ai.bctrl.provisioner.Outcome;
+import ai.bctrl.provisioner.ProvisionerClosedException;
+import ai.bctrl.provisioner.ProvisionerListener.AttemptEnded;
+import ai.bctrl.provisioner.ProvisionerListener.AttemptStarted;
+import ai.bctrl.provisioner.ProvisionerListener.RetryScheduled;
+import ai.bctrl.provisioner.ProvisionerListener.Settled;
 import ai.bctrl.provisioner.ProvisionerConfig;
 import ai.bctrl.provisioner.ProvisionerStats;
 import ai.bctrl.provisioner.QuotaExceededException;
@@ -19,14 +26,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.reactivestreams.Publisher;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -42,37 +50,45 @@ public final class Engine {
    */
   public static final int MAX_LISTING_CALLS = 4;
 
-  private final RuntimeApi api;
-  private final ProvisionerConfig cfg;
-  private final Scheduler scheduler;
-  private final Clock clock;
-  private final CallGate gate;
-  private final TokenBucket limiter;
-  /**
-   * The rate again, taken the moment each call can send, on the clock of that moment; one start of
-   * burst more than the limiter, so that a call sent late can be followed by the next one on time
-   * (both still within rate + burst in any second). {@code null} without a rate.
-   */
-  private final TokenBucket sendSpacing;
-  private final Backoff backoff;
-  private final Lister lister;
+  // package-private: a Teardown run shares them (the same limits, not a copy)
+  final RuntimeApi api;
+  final ProvisionerConfig cfg;
+  final Scheduler scheduler;
+  final Clock clock;
+  final CallGate gate;
+  final StartLimiter limiter;
+  final Backoff backoff;
+  final Lister lister;
   private final SettleListings settleListings;
-  private final StatsRecorder stats = new StatsRecorder();
-  private final int maxPending;
+  final StatsRecorder stats = new StatsRecorder();
+  final int maxPending;
+  final Listeners listeners;
+  /** Runs going, provisioning and teardown, for {@link #close()}. */
+  final Set<Closing> runs = ConcurrentHashMap.newKeySet();
+  private final Set<String> keysInFlight = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
 
   public Engine(RuntimeApi api, ProvisionerConfig cfg, Random random) {
+    this(api, cfg, random, cfg.autoRate()
+        ? new LearnedRateLimiter(cfg.maxRate(), cfg.scheduler(), new Listeners(cfg.listeners()))
+        : new FixedRateLimiter(new TokenBucket(cfg.rate(), cfg.burst(), cfg.scheduler()),
+            cfg.rate() == 0 ? null : new TokenBucket(cfg.rate(), cfg.burst() + 1, cfg.scheduler())));
+  }
+
+  /** With the given start limiter instead of the one {@code cfg} describes (benchmarks compare them). */
+  public Engine(RuntimeApi api, ProvisionerConfig cfg, Random random, StartLimiter limiter) {
     this.api = api;
     this.cfg = cfg;
     this.scheduler = cfg.scheduler();
     this.clock = cfg.clock();
     this.gate = new CallGate(cfg.concurrency());
-    this.limiter = new TokenBucket(cfg.rate(), cfg.burst(), scheduler);
-    this.sendSpacing = cfg.rate() == 0 ? null : new TokenBucket(cfg.rate(), cfg.burst() + 1, scheduler);
+    this.limiter = limiter;
     this.backoff = new Backoff(cfg.backoffBase(), cfg.backoffCap(), random);
     this.lister = new Lister(api, new CallGate(MAX_LISTING_CALLS), backoff, Math.max(3, cfg.maxAttempts()),
-        cfg.maxRetryAfter(), scheduler, clock, stats);
+        cfg.maxRetryAfter(), scheduler, clock, stats, cfg.baseUrl().toString());
     this.settleListings = new SettleListings(lister::listAll, scheduler);
     this.maxPending = maxPending(cfg.concurrency());
+    this.listeners = new Listeners(cfg.listeners());
   }
 
   /**
@@ -93,17 +109,54 @@ public final class Engine {
    * before its first create and items found there are adopted.
    */
   public Flux<ItemResult> provision(Flux<Item> items, Publisher<Duration> stop, boolean listFirst) {
-    return Flux.defer(() -> new Run(listFirst).results(items, stop));
+    return Flux.defer(() -> closed ? Flux.error(closedException()) : new Run(listFirst).results(items, stop));
   }
 
-  private long now() {
+  /**
+   * A teardown run: see {@code Provisioner#teardown}. It takes the same slots, starts and 429 pauses
+   * as every provisioning run of this engine.
+   */
+  public Flux<ItemResult> teardown(Flux<ItemResult> runtimes, Publisher<Duration> stop, boolean keepStopped) {
+    return Flux.defer(() -> closed ? Flux.error(closedException())
+        : new Teardown(this, keepStopped).results(runtimes, stop));
+  }
+
+  /** A run that {@link #close()} must stop: it completes once the run has ended. */
+  interface Closing {
+    Mono<Void> close();
+  }
+
+  /**
+   * Rejects new runs, stops every run going (calls in flight are cut, started items end {@code
+   * ABORTED}, then each run errors with {@link ProvisionerClosedException}); completes when every
+   * run has ended. Idempotent.
+   */
+  public Mono<Void> close() {
+    closed = true;
+    return Mono.when(runs.stream().map(Closing::close).toList());
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  static ProvisionerClosedException closedException() {
+    return new ProvisionerClosedException("the provisioner is closed; build a new one to provision more");
+  }
+
+  long now() {
     return scheduler.now(TimeUnit.NANOSECONDS);
   }
 
+  boolean closed() {
+    return closed;
+  }
+
   /** One run of the pipeline. */
-  private final class Run {
+  private final class Run implements Closing {
     private final boolean listFirst;
-    private final RunControl control = new RunControl(scheduler);
+    private final RunControl control = new RunControl(scheduler, listeners);
+    private final Sinks.Empty<Void> ended = Sinks.empty();
     private final Map<String, SharedMono<Listing>> firstListings = new ConcurrentHashMap<>();
     private final AtomicInteger consecutiveFailures = new AtomicInteger();
     private final KeyHashSet keys = new KeyHashSet();
@@ -114,6 +167,10 @@ public final class Engine {
 
     /** The pipeline, top to bottom. */
     Flux<ItemResult> results(Flux<Item> items, Publisher<Duration> stop) {
+      runs.add(this);
+      if (closed) {                                    // close() may have missed this run
+        close();
+      }
       Disposable stopRequests = Flux.from(stop).subscribe(control::stop, e -> control.stop(Duration.ZERO));
       return items
           .onErrorResume(e -> {                        // a broken input stops the run like a fatal error
@@ -126,7 +183,16 @@ public final class Engine {
           .doFinally(s -> {
             stopRequests.dispose();
             control.dispose();
+            runs.remove(this);
+            ended.tryEmitEmpty();
           });
+    }
+
+    /** Stops this run as a close does; completes when it has ended. */
+    @Override
+    public Mono<Void> close() {
+      control.fatal(closedException(), true);
+      return ended.asMono();
     }
 
     /** One item: list its space first, then create (gate, limiter, call), retry or settle. */
@@ -135,9 +201,15 @@ public final class Engine {
         ItemRun st = new ItemRun(item, null);
         // Two items with one key would both be created: neither listing nor Idempotency-Key tells
         // them apart. The later one is refused, as the manifest refuses a repeated row key.
-        return Mono.just(failed(st, "provisioner.duplicate_key",
+        return Mono.just(failed(st, ErrorCodes.DUPLICATE_KEY,
                 "the key \"" + item.key() + "\" was given to an earlier item of this run; give each item its own key"))
-            .doOnNext(stats::ended);
+            .doOnNext(this::ended);
+      }
+      if (!keysInFlight.add(item.key())) {
+        // Another run or create() on this provisioner is working on the key right now.
+        return Mono.just(failed(new ItemRun(item, null), ErrorCodes.DUPLICATE_KEY, "the key \"" + item.key()
+                + "\" is being provisioned by another run or create() on this provisioner; give each item its own key"))
+            .doOnNext(this::ended);
       }
       ItemRun st = new ItemRun(item, body(item));
       return firstListing(st)
@@ -145,7 +217,13 @@ public final class Engine {
           .onErrorResume(RunControl.Stopped.class, e -> aborted(st))
           .takeUntilOther(control.abortNow())
           .switchIfEmpty(Mono.defer(() -> aborted(st)))
-          .doOnNext(stats::ended);
+          .doOnNext(this::ended)
+          .doFinally(s -> keysInFlight.remove(item.key()));
+    }
+
+    private void ended(ItemResult r) {
+      stats.ended(r);
+      listeners.itemEnded(r);
     }
 
     /**
@@ -170,7 +248,7 @@ public final class Engine {
 
     /** Adopted (or unhealthy) if the run's first listing of the space holds the key; empty to create. */
     private Mono<ItemResult> firstListing(ItemRun st) {
-      if (!listFirst) {
+      if (!listFirst || cfg.noList()) {
         return Mono.empty();
       }
       Mono<Listing> listing = firstListings.computeIfAbsent(st.item.spaceId(),
@@ -183,6 +261,10 @@ public final class Engine {
           .onErrorResume(ListingImpossibleException.class, e -> Mono.just(unknown(st, e)))
           .onErrorResume(ApiKeyRejectedException.class, e -> {
             control.fatal(e, true);
+            return Mono.error(new RunControl.Stopped());
+          })
+          .onErrorResume(NoListRouteException.class, e -> {
+            control.fatal(e, false);               // calls in flight elsewhere end and are recorded
             return Mono.error(new RunControl.Stopped());
           });
     }
@@ -212,7 +294,7 @@ public final class Engine {
      */
     private Mono<ItemResult> attempt(ItemRun st) {
       return control.whileRunning(gate.acquire())
-          .flatMap(permit -> control.waitWhileRunning(limiter.acquire())
+          .flatMap(permit -> control.waitWhileRunning(limiter.acquire(st.item.spaceId()))
               .then(Mono.defer(() -> call(st, permit)))
               .doFinally(s -> permit.release()))
           .flatMap(v -> decide(st, v));
@@ -233,24 +315,38 @@ public final class Engine {
           .onErrorResume(e -> e instanceof RunControl.Stopped ? Mono.error(e) : Mono.just(Classifier.classify(e)))
           .doOnNext(v -> {
             st.lastEnd = now();
-            runEffects(st, v);
+            if (listeners.any()) {
+              listeners.attemptEnded(new AttemptEnded(st.item.key(), st.item.spaceId(), call.attempt, v.httpStatus(),
+                  v.errorCode(), v.cause(), Duration.ofNanos(st.lastEnd - call.start), result(v.kind())));
+            }
+            runEffects(st, v, call.start);
             call.end();
           })
           .doOnError(e -> call.end())
-          .doOnCancel(call::end);
+          .doOnCancel(() -> {
+            if (st.inCall) {
+              st.cutInFlight = true;
+            }
+            call.end();
+          });
     }
 
     /**
-     * One call's start and end. Its send gate, passed with the connection in hand, spaces the sends
-     * by the rate a second time, at the moment they really go out: the limiter spaced the attempts,
-     * but a connection that was slow to come (opened anew, or a busy machine) would let a late call
-     * go out right before a timely one.
+     * One call's start and end. Its send gate, passed with the connection in hand, takes its start
+     * from the limiter a second time, at the moment it really goes out ({@link
+     * StartLimiter#tryStartNow}): the limiter spaced the attempts, but a connection that was slow to
+     * come (opened anew, or a busy machine) would let a late call go out right before a timely one.
      */
     private final class Call implements SendGate {
+      private static final int WAITING = 0;
+      private static final int STARTED = 1;
+      private static final int ENDED = 2;
+
       private final ItemRun st;
       private final CallGate.Permit permit;
-      private final AtomicBoolean ended = new AtomicBoolean();
-      private volatile boolean started;
+      private final AtomicInteger state = new AtomicInteger(WAITING);
+      volatile long start;
+      volatile int attempt;
 
       Call(ItemRun st, CallGate.Permit permit) {
         this.st = st;
@@ -258,34 +354,43 @@ public final class Engine {
       }
 
       /**
-       * The call goes out now if the rate lets it (0), else how long to wait; never when the run is
-       * stopping (then nothing is sent).
+       * The call goes out now if the limiter lets it (0), else how long to wait; never when the run
+       * is stopping or the call has ended already (then nothing is sent and it has not started).
        */
       @Override
       public long tryPass() {
         if (control.isStopping()) {
           throw new RunControl.Stopped();
         }
-        long wait = sendSpacing == null ? 0 : sendSpacing.tryTake();
+        long wait = limiter.tryStartNow(st.item.spaceId());
         if (wait > 0) {
           return wait;
         }
-        long start = now();
+        start = now();
+        if (!state.compareAndSet(WAITING, STARTED)) {
+          throw new RunControl.Stopped(); // cut (timed out, cancelled) on its way to the gate
+        }
         if (st.firstStart < 0) {
           st.firstStart = start;
         }
         st.calls++;
-        stats.callStarted();
-        started = true;
+        st.inCall = true;
+        int inFlight = stats.callStarted();
+        attempt = st.calls;
+        if (listeners.any()) {
+          listeners.attemptStarted(new AttemptStarted(st.item.key(), st.item.spaceId(), attempt, inFlight));
+        }
         return 0;
       }
 
       void end() {
-        if (ended.compareAndSet(false, true)) {
-          if (started) {
-            st.lastEnd = now();
-            stats.callEnded();
-          }
+        int was = state.getAndSet(ENDED);
+        if (was == STARTED) {
+          st.lastEnd = now();
+          st.inCall = false;
+          stats.callEnded();
+        }
+        if (was != ENDED) {
           permit.release();
         }
       }
@@ -295,7 +400,7 @@ public final class Engine {
      * What an answer means for the whole run, applied before its slot is given back, so that no
      * call can start on the strength of a slot that a fatal answer or a 429 pause should stop.
      */
-    private void runEffects(ItemRun st, Verdict v) {
+    private void runEffects(ItemRun st, Verdict v, long start) {
       switch (v.kind()) {
         case CREATED, UNHEALTHY -> succeeded();
         case KEY_REJECTED -> control.fatal(new ApiKeyRejectedException("the API rejected the API key ("
@@ -307,10 +412,10 @@ public final class Engine {
       if (v.cause() == RetryCause.RATE_LIMITED) {
         st.rateLimited++;
         Duration pause = v.retryAfter() != null ? v.retryAfter() : backoff.ceiling(st.rateLimited);
-        if (pause.compareTo(cfg.maxRetryAfter()) <= 0) {
-          limiter.pause(pause);
-        }
+        limiter.rateLimited(st.item.spaceId(), start, pause.compareTo(cfg.maxRetryAfter()) <= 0 ? pause : null);
         st.pause = pause;
+      } else {
+        limiter.answered(st.item.spaceId(), start);
       }
     }
 
@@ -360,6 +465,10 @@ public final class Engine {
         wait = backoff.delay(st.counted, v.retryAfter());
       }
       stats.retry(v.cause());
+      if (listeners.any()) {
+        listeners.retryScheduled(new RetryScheduled(st.item.key(), st.item.spaceId(),
+            v.cause() == null ? RetryCause.OTHER : v.cause(), wait, st.calls + 1));
+      }
       return control.waitWhileRunning(Mono.delay(wait, scheduler)).then(Mono.empty());
     }
 
@@ -369,6 +478,9 @@ public final class Engine {
      * {@link #attempts} tries again. Listing impossible: unknown, never a blind second create.
      */
     private Mono<ItemResult> settle(ItemRun st, Verdict v) {
+      if (cfg.noList()) {
+        return Mono.just(unknownNoList(st));       // nothing may check: never repeated
+      }
       if (control.isStopping()) {
         return aborted(st);
       }
@@ -378,6 +490,7 @@ public final class Engine {
           .then(control.whileRunning(settleListings.startedNoEarlierThan(st.item.spaceId(), due)))
           .flatMap(listing -> {
             BrowserRuntime r = listing.byKey().get(st.item.key());
+            listeners.settled(new Settled(st.item.key(), st.item.spaceId(), r != null));
             if (r != null) {
               succeeded();
               return Mono.just(found(st, r));
@@ -389,13 +502,31 @@ public final class Engine {
               return aborted(st);
             }
             stats.retry(v.cause());
+            if (listeners.any()) {
+              listeners.retryScheduled(new RetryScheduled(st.item.key(), st.item.spaceId(),
+                  v.cause() == null ? RetryCause.OTHER : v.cause(), Duration.ZERO, st.calls + 1));
+            }
             return Mono.<ItemResult>empty();
           })
           .onErrorResume(ListingImpossibleException.class, e -> Mono.just(unknown(st, e)))
           .onErrorResume(ApiKeyRejectedException.class, e -> {
             control.fatal(e, true);
             return aborted(st);
+          })
+          .onErrorResume(NoListRouteException.class, e -> {
+            control.fatal(e, false);
+            return aborted(st);
           });
+    }
+
+    private AttemptEnded.Result result(Verdict.Kind kind) {
+      return switch (kind) {
+        case CREATED, UNHEALTHY -> AttemptEnded.Result.SUCCEEDED;
+        case RETRY -> AttemptEnded.Result.RETRYABLE;
+        case PERMANENT -> AttemptEnded.Result.PERMANENT;
+        case KEY_REJECTED, QUOTA -> AttemptEnded.Result.FATAL;
+        default -> AttemptEnded.Result.UNCERTAIN;
+      };
     }
 
     private void succeeded() {
@@ -426,8 +557,16 @@ public final class Engine {
 
     private ItemResult unknown(ItemRun st, Throwable listingError) {
       Verdict v = st.last;
-      return result(st, Outcome.UNKNOWN, null, "provisioner.unsettled", listingError.getMessage()
+      return result(st, Outcome.UNKNOWN, null, ErrorCodes.UNSETTLED, listingError.getMessage()
           + (v == null ? "" : "; last attempt: " + v.message()));
+    }
+
+    private ItemResult unknownNoList(ItemRun st) {
+      Verdict v = st.last;
+      return result(st, Outcome.UNKNOWN, null, ErrorCodes.UNSETTLED_NO_LIST,
+          "the create may or may not have reached the API" + (v == null || v.message() == null ? ""
+              : " (last attempt: " + v.message() + ")")
+              + "; with --no-list nothing can check, so it is not repeated: look for it in the space by hand");
     }
 
     private Mono<ItemResult> aborted(ItemRun st) {
@@ -435,6 +574,10 @@ public final class Engine {
         return Mono.empty();
       }
       Verdict v = st.last;
+      if (cfg.noList() && (st.inCall || st.cutInFlight || v != null && (v.kind() == Verdict.Kind.UNCERTAIN
+          || v.kind() == Verdict.Kind.CONFLICT))) {
+        return Mono.just(unknownNoList(st));       // a cut or uncertain call cannot be retried blind
+      }
       return Mono.just(result(st, Outcome.ABORTED, null, null,
           "the run stopped before this item ended" + (v == null || v.message() == null ? "" : "; last attempt: "
               + v.message())));

@@ -24,6 +24,10 @@ final class ItemRun {
   volatile java.time.Duration pause;
   /** The last attempt's verdict, or {@code null}. */
   volatile Verdict last;
+  /** Whether a create call is in flight now (its outcome unknown if it is cut). */
+  volatile boolean inCall;
+  /** Whether a create call was cut off in flight (by a stop or cancel): it may have landed. */
+  volatile boolean cutInFlight;
 
   ItemRun(Item item, byte[] body) {
     this.item = item;

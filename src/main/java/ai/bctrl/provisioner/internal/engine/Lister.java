@@ -1,6 +1,7 @@
 package ai.bctrl.provisioner.internal.engine;
 
 import ai.bctrl.provisioner.ApiKeyRejectedException;
+import ai.bctrl.provisioner.NoListRouteException;
 import ai.bctrl.provisioner.internal.client.ListPage;
 import ai.bctrl.provisioner.internal.client.ListingException;
 import ai.bctrl.provisioner.internal.client.Reply;
@@ -34,9 +35,11 @@ final class Lister {
   private final Scheduler scheduler;
   private final Clock clock;
   private final StatsRecorder stats;
+  private final String baseUrl;
 
   Lister(RuntimeApi api, CallGate gate, Backoff backoff, int maxTries, Duration maxRetryAfter, Scheduler scheduler,
-      Clock clock, StatsRecorder stats) {
+      Clock clock, StatsRecorder stats, String baseUrl) {
+    this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     this.api = api;
     this.gate = gate;
     this.backoff = backoff;
@@ -84,6 +87,23 @@ final class Lister {
     });
   }
 
+  /**
+   * The stop for a listing answered 404, 405 or 501: the route is not there (a wrong base URL, a
+   * proxy that forwards only POST, an API without listing), or, for a 404 whose error code names
+   * the space, the space does not exist.
+   */
+  private NoListRouteException noListRoute(String spaceId, int status, Reply r, String what) {
+    String route = "GET " + baseUrl + "/v1/spaces/" + spaceId + "/runtimes";
+    String code = r.error() == null ? null : r.error().code();
+    if (status == 404 && code != null && code.startsWith("space.")) {
+      return new NoListRouteException("space " + spaceId + " does not exist: " + route + " answered " + what
+          + " (" + code + "); check --space and the manifest's spaceId");
+    }
+    return new NoListRouteException("the API cannot list runtimes: " + route + " answered " + what
+        + "; check --base-url, or run with --no-list for an API without that route"
+        + " (then a create whose answer is lost ends unknown and is never repeated)");
+  }
+
   private record Fetched(String cursor, ListPage page, int pageNo) {}
 
   private Mono<ListPage> page(String spaceId, String cursor, int tryNo) {
@@ -102,6 +122,9 @@ final class Lister {
         if (s == 401 || s == 403) {
           return Mono.error(new ApiKeyRejectedException("the API rejected the API key while listing space "
               + spaceId + " (" + what + "); check the key and its rights"));
+        }
+        if (s == 404 || s == 405 || s == 501) {
+          return Mono.error(noListRoute(spaceId, s, r, what));
         }
         boolean repeatable = s == 408 || s == 429 || s >= 500 || (s >= 200 && s < 300);
         if (!repeatable) {

@@ -1,6 +1,12 @@
 package ai.bctrl.provisioner.internal.engine;
 
+import ai.bctrl.provisioner.ApiKeyRejectedException;
+import ai.bctrl.provisioner.ProvisionerClosedException;
+import ai.bctrl.provisioner.ProvisionerListener;
+import ai.bctrl.provisioner.ProvisionerListener.RunStopped;
 import ai.bctrl.provisioner.ProvisioningStoppedException;
+import ai.bctrl.provisioner.QuotaExceededException;
+import ai.bctrl.provisioner.TooManyFailuresException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,6 +30,8 @@ final class RunControl {
   }
 
   private final Scheduler scheduler;
+  private final ProvisionerListener listener;
+  private boolean reported;
   private final Sinks.Empty<Void> stopping = Sinks.empty();
   private final Sinks.Empty<Void> abortNow = Sinks.empty();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -32,11 +40,18 @@ final class RunControl {
   private Disposable graceTimer;
 
   RunControl(Scheduler scheduler) {
+    this(scheduler, new ProvisionerListener() {});
+  }
+
+  /** A control that tells {@code listener} the first reason the run stops for. */
+  RunControl(Scheduler scheduler, ProvisionerListener listener) {
     this.scheduler = scheduler;
+    this.listener = listener;
   }
 
   /** Stop starting calls; cut those in flight after {@code grace} (a shorter later grace wins). */
   synchronized void stop(Duration grace) {
+    report(RunStopped.Reason.STOP_REQUESTED, "a stop was requested (grace " + grace + ")");
     fireStopping();
     long now = scheduler.now(TimeUnit.NANOSECONDS);
     long deadline = grace.isNegative() || grace.isZero() ? now : saturatedAdd(now, grace.toNanos());
@@ -58,6 +73,7 @@ final class RunControl {
   /** A fatal cause: stop starting calls; with {@code cutInFlight}, also cut calls in flight. */
   synchronized void fatal(ProvisioningStoppedException e, boolean cutInFlight) {
     failure.compareAndSet(null, e);
+    report(reason(e), e.getMessage());
     fireStopping();
     if (cutInFlight) {
       fireAbort();
@@ -70,6 +86,7 @@ final class RunControl {
    */
   synchronized void inputFailed(Throwable e) {
     failure.compareAndSet(null, e);
+    report(RunStopped.Reason.INPUT_FAILED, String.valueOf(e.getMessage()));
     fireStopping();
   }
 
@@ -104,6 +121,29 @@ final class RunControl {
     if (graceTimer != null) {
       graceTimer.dispose();
     }
+  }
+
+  private void report(RunStopped.Reason reason, String message) {
+    if (!reported) {
+      reported = true;
+      listener.runStopped(new RunStopped(reason, message));
+    }
+  }
+
+  private static RunStopped.Reason reason(ProvisioningStoppedException e) {
+    if (e instanceof ApiKeyRejectedException) {
+      return RunStopped.Reason.KEY_REJECTED;
+    }
+    if (e instanceof QuotaExceededException) {
+      return RunStopped.Reason.QUOTA_EXCEEDED;
+    }
+    if (e instanceof TooManyFailuresException) {
+      return RunStopped.Reason.TOO_MANY_FAILURES;
+    }
+    if (e instanceof ProvisionerClosedException) {
+      return RunStopped.Reason.CLOSED;
+    }
+    return RunStopped.Reason.STOP_REQUESTED;
   }
 
   private void fireStopping() {

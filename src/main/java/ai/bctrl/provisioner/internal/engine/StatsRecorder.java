@@ -30,9 +30,12 @@ final class StatsRecorder {
     }
   }
 
-  void callStarted() {
+  /** Counts a call start; returns the calls in flight, this one included. */
+  int callStarted() {
     attempts.increment();
-    maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+    int now = inFlight.incrementAndGet();
+    maxInFlight.accumulateAndGet(now, Math::max);
+    return now;
   }
 
   void callEnded() {

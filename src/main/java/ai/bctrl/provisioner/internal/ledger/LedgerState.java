@@ -12,8 +12,11 @@ import java.util.Optional;
  * What a ledger says: the last outcome of every key (last record wins), and how resume treats each
  * manifest item.
  *
+ * <p><b>After teardown.</b> An item last {@code deleted} is created anew under its key; one last
+ * {@code stopped} is kept as an {@code unhealthy} one is.
+ *
  * <p><b>Replacements.</b> {@code --replace-unhealthy} creates a replacement for an item whose last
- * outcome is {@code unhealthy}. The replacement cannot reuse the item key: every run lists the
+ * outcome is {@code unhealthy} or {@code stopped}. The replacement cannot reuse the item key: every run lists the
  * space first and would adopt the unhealthy runtime that already carries that key. So the n-th
  * replacement of item {@code K} is provisioned under {@code K#r<n>} (n = 1, 2, ...). {@code #} is
  * never part of a row key and the count suffix {@code #<i>} is digits only, so such a key cannot
@@ -120,6 +123,15 @@ public final class LedgerState {
 
   /** What a resumed run does with item {@code itemKey}. */
   public ResumeDecision decide(String itemKey, boolean replaceUnhealthy) {
+    return decide(itemKey, replaceUnhealthy, false);
+  }
+
+  /**
+   * What a resumed run does with item {@code itemKey}; with {@code noList} ({@code --no-list}) an
+   * item last {@code unknown} is kept: nothing may check whether it exists, so it is never
+   * created again.
+   */
+  public ResumeDecision decide(String itemKey, boolean replaceUnhealthy, boolean noList) {
     int gen = latestReplacement.getOrDefault(itemKey, 0);
     String current = gen == 0 ? itemKey : replacementKey(itemKey, gen);
     Outcome last = lastByKey.get(current);
@@ -129,11 +141,18 @@ public final class LedgerState {
     if (last.isDone()) {
       return new ResumeDecision(ResumeDecision.Action.SKIP_DONE, current, last);
     }
-    if (last == Outcome.UNHEALTHY) {
+    if (noList && last == Outcome.UNKNOWN) {
+      return new ResumeDecision(ResumeDecision.Action.KEEP_UNKNOWN, current, last);
+    }
+    if (last == Outcome.UNHEALTHY || last == Outcome.STOPPED) {
+      // a runtime that exists but does not run: kept, or replaced under a new key (the listing
+      // would adopt it again under its own)
       return replaceUnhealthy
           ? new ResumeDecision(ResumeDecision.Action.PROVISION, replacementKey(itemKey, gen + 1), last)
-          : new ResumeDecision(ResumeDecision.Action.KEEP_UNHEALTHY, current, last);
+          : new ResumeDecision(last == Outcome.STOPPED ? ResumeDecision.Action.KEEP_STOPPED
+              : ResumeDecision.Action.KEEP_UNHEALTHY, current, last);
     }
+    // failed, invalid, unknown, aborted: tried again; deleted (by teardown): created anew
     return new ResumeDecision(ResumeDecision.Action.PROVISION, current, last);
   }
 

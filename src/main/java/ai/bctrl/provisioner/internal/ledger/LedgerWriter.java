@@ -4,7 +4,6 @@ import ai.bctrl.provisioner.ItemResult;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -168,8 +167,8 @@ public final class LedgerWriter implements AutoCloseable {
     }
   }
 
-  private void write(String text) throws IOException {
-    ByteBuffer buf = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+  private void write(byte[] bytes) throws IOException {
+    ByteBuffer buf = ByteBuffer.wrap(bytes);
     while (buf.hasRemaining()) {
       channel.write(buf);
     }

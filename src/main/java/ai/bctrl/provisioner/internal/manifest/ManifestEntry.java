@@ -1,5 +1,6 @@
 package ai.bctrl.provisioner.internal.manifest;
 
+import ai.bctrl.provisioner.ErrorCodes;
 import ai.bctrl.provisioner.Item;
 import ai.bctrl.provisioner.ItemResult;
 import ai.bctrl.provisioner.Outcome;
@@ -64,7 +65,7 @@ public sealed interface ManifestEntry {
 
     private ItemResult result(Instant now, String error) {
       return new ItemResult(key, line, spaceId, name, Outcome.INVALID, null, null, null,
-          "provisioner.invalid_row", error, 0, 0, now);
+          ErrorCodes.INVALID_ROW, error, 0, 0, now);
     }
   }
 }

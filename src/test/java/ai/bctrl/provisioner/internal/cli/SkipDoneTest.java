@@ -28,11 +28,13 @@ class SkipDoneTest {
         result("failed", Outcome.CREATED), result("failed", Outcome.FAILED),
         result("unknown", Outcome.UNKNOWN),
         result("aborted", Outcome.ABORTED),
-        result("invalid", Outcome.INVALID));
+        result("invalid", Outcome.INVALID),
+        result("torn", Outcome.CREATED), result("torn", Outcome.STOPPED), result("torn", Outcome.DELETED),
+        result("kept", Outcome.CREATED), result("kept", Outcome.STOPPED));
   }
 
   private List<Item> run(boolean replaceUnhealthy, Item... items) {
-    return Flux.just(items).transform(new SkipDone(ledger(), replaceUnhealthy, tally)).collectList().block();
+    return Flux.just(items).transform(new SkipDone(ledger(), replaceUnhealthy, false, tally)).collectList().block();
   }
 
   @Test
@@ -45,12 +47,33 @@ class SkipDoneTest {
   }
 
   @Test
+  void withNoListAnUnknownItemIsKeptNotRepeatedAndAnAbortedOneGoesOn() {
+    List<Item> out = Flux.just(item("unknown", 2), item("aborted", 3))
+        .transform(new SkipDone(ledger(), false, true, tally)).collectList().block();
+
+    assertThat(out).containsExactly(item("aborted", 3));
+    assertThat(tally.notDone()).isEqualTo(1);
+    assertThat(tally.summary().render()).contains("1 left unknown (--no-list)")
+        .contains("  unknown    1 may or may not exist");
+  }
+
+  @Test
   void keepsAnUnhealthyItemAsNotDoneWithoutReplaceUnhealthy() {
     List<Item> out = run(false, item("sick", 2), item("sick2", 3));
 
     assertThat(out).isEmpty();
     assertThat(tally.summary().keptUnhealthyCount()).isEqualTo(2);
     assertThat(tally.notDone()).isEqualTo(2);
+  }
+
+  @Test
+  void afterTeardownCreatesADeletedItemAnewAndKeepsAStoppedOneUnlessAskedToReplaceIt() {
+    assertThat(run(false, item("torn", 2), item("kept", 3))).containsExactly(item("torn", 2));
+    assertThat(tally.notDone()).isEqualTo(1);
+    assertThat(tally.summary().render()).contains("; 0 already done, 1 kept stopped\n");
+
+    assertThat(Flux.just(item("kept", 3)).transform(new SkipDone(ledger(), true, false, new RunTally()))
+        .collectList().block()).containsExactly(item("kept#r1", 3));
   }
 
   @Test
@@ -85,13 +108,13 @@ class SkipDoneTest {
   void provisionsSaysWhatItLetsThroughAndCountsNothing() {
     List<String> keys = List.of("done", "adopted", "sick", "sick2", "healed", "failed", "unknown", "new");
     for (boolean replace : new boolean[] {false, true}) {
-      SkipDone stage = new SkipDone(ledger(), replace, new RunTally());
+      SkipDone stage = new SkipDone(ledger(), replace, false, new RunTally());
       List<Item> through = Flux.fromIterable(keys).map(k -> item(k, 2)).transform(stage).collectList().block();
       List<String> throughKeys = through.stream().map(i -> LedgerState.baseKey(i.key())).toList();
 
       assertThat(keys.stream().filter(stage::provisions).toList()).as("replace %s", replace).isEqualTo(throughKeys);
     }
-    SkipDone counting = new SkipDone(ledger(), false, tally);
+    SkipDone counting = new SkipDone(ledger(), false, false, tally);
     keys.forEach(counting::provisions);
     assertThat(tally.summary().skippedDoneCount()).isZero();
     assertThat(tally.notDone()).isZero();

@@ -1,5 +1,10 @@
 package ai.bctrl.provisioner.internal.engine;
 
+import ai.bctrl.provisioner.ErrorCodes;
+import ai.bctrl.provisioner.NoListRouteException;
+import ai.bctrl.provisioner.model.ApiError;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.bctrl.provisioner.ApiKeyRejectedException;
@@ -405,14 +410,85 @@ class EngineTest {
 
   @Test
   void anImpossibleFirstListingLeavesItsItemsUnknownAndCreatesNothing() {
-    api.listBehaviour = (a, space, n) -> Mono.error(new ListingException("x", new Reply(404, null, null, null, null)));
+    api.listBehaviour = (a, space, n) -> Mono.error(new ListingException("x", new Reply(400, null, null, null, null)));
     Run r = run(engine(settings()), items(3)).advance(Duration.ofMinutes(1));
     assertThat(r.completed).isTrue();
     assertThat(r.results).hasSize(3).allSatisfy(x -> {
       assertThat(x.outcome()).isEqualTo(Outcome.UNKNOWN);
-      assertThat(x.error()).isEqualTo("listing space sp failed: HTTP 404");
+      assertThat(x.error()).isEqualTo("listing space sp failed: HTTP 400");
     });
     assertThat(api.creates).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {404, 405, 501})
+  void aListingWithoutARouteStopsTheRunAtOnceAndCreatesNothing(int status) {
+    api.listBehaviour = (a, space, n) -> Mono.error(new ListingException("x", new Reply(status, null, null, null, null)));
+    Run r = run(engine(settings()), items(3)).advance(Duration.ofMinutes(1));
+    assertThat(r.error.get()).isInstanceOf(NoListRouteException.class).hasMessage("the API cannot list runtimes: "
+        + "GET http://127.0.0.1:9/v1/spaces/sp/runtimes answered HTTP " + status + "; check --base-url, or run with "
+        + "--no-list for an API without that route (then a create whose answer is lost ends unknown and is never "
+        + "repeated)");
+    assertThat(r.results).isEmpty();                // items never started get no record
+    assertThat(api.creates).isEmpty();
+    assertThat(api.listStartsMs).hasSize(1);        // not retried
+  }
+
+  @Test
+  void aListing404ThatNamesTheSpaceSaysTheSpaceDoesNotExist() {
+    ApiError notFound = new ApiError("Space not found", "space.not_found", "not_found", null, null, "req_1");
+    api.listBehaviour = (a, space, n) -> Mono.error(new ListingException("x", new Reply(404, null, notFound, "req_1", null)));
+    Run r = run(engine(settings()), items(2)).advance(Duration.ofMinutes(1));
+    assertThat(r.error.get()).isInstanceOf(NoListRouteException.class).hasMessage("space sp does not exist: "
+        + "GET http://127.0.0.1:9/v1/spaces/sp/runtimes answered HTTP 404 Space not found (requestId req_1) "
+        + "(space.not_found); check --space and the manifest's spaceId");
+    assertThat(api.creates).isEmpty();
+  }
+
+  @Test
+  void withNoListNothingIsListedAndAnUncertainCreateEndsUnknownWithoutARepeat() {
+    api.behaviour = (a, it, n) -> it.key().equals("k0")
+        ? Mono.delay(Duration.ofMillis(100), vts).map(x -> {
+            a.createNow(it, RuntimeStatus.ACTIVE);
+            return new Reply(500, null, null, "req_x", null);
+          })
+        : a.create(it, Duration.ofMillis(100));
+    Run r = run(engine(settings().noList(true)), items(3)).advance(Duration.ofMinutes(1));
+    assertThat(r.completed).isTrue();
+    assertThat(api.listStartsMs).isEmpty();
+    ItemResult x = r.result("k0");
+    assertThat(x.outcome()).isEqualTo(Outcome.UNKNOWN);
+    assertThat(x.errorCode()).isEqualTo(ErrorCodes.UNSETTLED_NO_LIST);
+    assertThat(x.httpStatus()).isEqualTo(500);
+    assertThat(api.callsByKey.get("k0").get()).isEqualTo(1);
+    assertThat(r.result("k1").outcome()).isEqualTo(Outcome.CREATED);
+    assertThat(api.duplicates()).isZero();
+  }
+
+  @Test
+  void withNoListAnAnswerThatSaysNothingWasDoneIsStillRetried() {
+    api.behaviour = (a, it, n) -> n == 1 ? a.error(503, null, Duration.ofMillis(10)) : a.create(it, Duration.ofMillis(10));
+    Run r = run(engine(settings().noList(true)), items(2)).advance(Duration.ofMinutes(1));
+    assertThat(r.results).hasSize(2).allSatisfy(x -> {
+      assertThat(x.outcome()).isEqualTo(Outcome.CREATED);
+      assertThat(x.attempts()).isEqualTo(2);
+    });
+  }
+
+  @Test
+  void withNoListACallCutByAStopEndsUnknownWhileAWaitingRetryEndsAborted() {
+    api.behaviour = (a, it, n) -> it.key().equals("k0")
+        ? a.create(it, Duration.ofSeconds(30))
+        : a.error(503, "20", Duration.ofMillis(10));
+    Sinks.Many<Duration> stop = Sinks.many().multicast().onBackpressureBuffer();
+    Run r = run(engine(settings().noList(true).concurrency(2)), Flux.fromIterable(items(2)), stop.asFlux());
+    r.advance(Duration.ofSeconds(1));
+    stop.tryEmitNext(Duration.ofSeconds(1));
+    r.advance(Duration.ofSeconds(5));
+    assertThat(r.completed).isTrue();
+    assertThat(r.result("k0").outcome()).isEqualTo(Outcome.UNKNOWN);
+    assertThat(r.result("k0").errorCode()).isEqualTo(ErrorCodes.UNSETTLED_NO_LIST);
+    assertThat(r.result("k1").outcome()).isEqualTo(Outcome.ABORTED);
   }
 
   @Test
