@@ -27,11 +27,34 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    warmUpIfItWillCall(args);
     reactor.core.publisher.Hooks.onErrorDropped(e -> { });
     int code = execute(args, Io.system());
     System.out.flush();
     System.err.flush();
     System.exit(code);
+  }
+
+  /**
+   * For a run or a teardown (the invocations that call the API), starts warming the HTTP client up
+   * on a daemon thread, so that it overlaps with reading flags, manifest and ledger on this one:
+   * on a machine with a core to spare, the first request goes out sooner. Help, version, validate,
+   * a dry run and the sandbox skip it.
+   */
+  static void warmUpIfItWillCall(String[] args) {
+    String command = args.length == 0 ? "" : args[0];
+    boolean calls = command.equals("run") || command.equals("teardown") || !TOP_LEVEL.contains(command);
+    for (String a : args) {
+      if (a.equals("--dry-run") || a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version")) {
+        calls = false;
+      }
+    }
+    if (calls && args.length > 0) {
+      Thread t = new Thread(ai.bctrl.provisioner.internal.client.Warmup::run, "warm-up");
+      t.setDaemon(true);
+      t.setPriority(Thread.NORM_PRIORITY - 1);
+      t.start();
+    }
   }
 
   /** Runs one invocation and returns its exit code; never calls {@code System.exit}. */
