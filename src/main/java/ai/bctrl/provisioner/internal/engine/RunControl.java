@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -32,8 +31,8 @@ final class RunControl {
   private final Scheduler scheduler;
   private final ProvisionerListener listener;
   private boolean reported;
-  private final Sinks.Empty<Void> stopping = Sinks.empty();
-  private final Sinks.Empty<Void> abortNow = Sinks.empty();
+  private final Signal stopping = new Signal();
+  private final Signal abortNow = new Signal();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private volatile boolean isStopping;
   private long abortDeadline = Long.MAX_VALUE;
@@ -95,11 +94,11 @@ final class RunControl {
   }
 
   Mono<Void> stopping() {
-    return stopping.asMono();
+    return stopping;
   }
 
   Mono<Void> abortNow() {
-    return abortNow.asMono();
+    return abortNow;
   }
 
   /** {@code wait}'s value, or a {@link Stopped} error once the run is stopping. */
@@ -148,11 +147,11 @@ final class RunControl {
 
   private void fireStopping() {
     isStopping = true;
-    stopping.tryEmitEmpty();
+    stopping.fire();
   }
 
   private void fireAbort() {
-    abortNow.tryEmitEmpty();
+    abortNow.fire();
   }
 
   private static long saturatedAdd(long a, long b) {
