@@ -2,8 +2,10 @@ package ai.bctrl.provisioner.internal.engine;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * The shared start limiter: a non-blocking token bucket (generic cell rate algorithm) allowing at
@@ -20,7 +22,11 @@ public final class TokenBucket {
   private static final long MAX_INTERVAL = 100_000_000_000_000_000L;
   private static final long MAX_TOLERANCE = 4 * MAX_INTERVAL;
 
+  /** The package of Reactor's own schedulers (parallel, single, bounded elastic, from an executor). */
+  private static final String REACTOR_SCHEDULERS = Schedulers.class.getPackageName() + ".";
+
   private final Scheduler scheduler;
+  private final LongSupplier nanoTime;
   private final long origin;
   private final long interval; // nanos between tokens; 0 = unlimited
   private final long tolerance; // (burst - 1) * interval
@@ -28,18 +34,39 @@ public final class TokenBucket {
   private long pausedUntil = Long.MIN_VALUE;
 
   public TokenBucket(double rate, int burst, Scheduler scheduler) {
+    this(rate, burst, scheduler, preciseClock(scheduler));
+  }
+
+  /**
+   * A bucket whose time is {@code nanoTime}; its waits are scheduled on {@code scheduler}, which must
+   * keep the same time.
+   */
+  TokenBucket(double rate, int burst, Scheduler scheduler, LongSupplier nanoTime) {
     if (rate < 0 || burst < 1) {
       throw new IllegalArgumentException("rate must be >= 0 and burst >= 1 but were " + rate + ", " + burst);
     }
     this.scheduler = scheduler;
-    this.origin = scheduler.now(TimeUnit.NANOSECONDS);
+    this.nanoTime = nanoTime;
+    this.origin = nanoTime.getAsLong();
     this.interval = rate == 0 ? 0 : (long) Math.min(Math.ceil(1e9 / rate), MAX_INTERVAL);
     this.tolerance = (long) Math.min((burst - 1.0) * interval, MAX_TOLERANCE);
     this.tat = now();
   }
 
+  /**
+   * The scheduler's clock, but {@link System#nanoTime()} for Reactor's own schedulers, whose {@code
+   * now()} counts whole milliseconds of wall-clock time: at 50 starts a second a millisecond
+   * lost at each of 50 spacings is one start too many in a second.
+   */
+  static LongSupplier preciseClock(Scheduler scheduler) {
+    if (scheduler.getClass().getName().startsWith(REACTOR_SCHEDULERS)) {
+      return System::nanoTime;
+    }
+    return () -> scheduler.now(TimeUnit.NANOSECONDS);
+  }
+
   private long now() {
-    return scheduler.now(TimeUnit.NANOSECONDS) - origin;
+    return nanoTime.getAsLong() - origin;
   }
 
   /**
