@@ -72,7 +72,7 @@ public final class Engine {
     this(api, cfg, random, cfg.autoRate()
         ? new LearnedRateLimiter(cfg.maxRate(), cfg.scheduler(), new Listeners(cfg.listeners()))
         : new FixedRateLimiter(new TokenBucket(cfg.rate(), cfg.burst(), cfg.scheduler()),
-            cfg.rate() == 0 ? null : new TokenBucket(cfg.rate(), cfg.burst() + 1, cfg.scheduler())));
+            cfg.rate() == 0 ? null : new TokenBucket(cfg.rate(), cfg.burst(), cfg.scheduler())));
   }
 
   /** With the given start limiter instead of the one {@code cfg} describes (benchmarks compare them). */

@@ -18,8 +18,10 @@ public final class FixedRateLimiter implements StartLimiter {
 
   /**
    * Starts from {@code bucket}, checked again at the moment each call goes out against {@code
-   * atSend} (the same rate with one start of burst more, so that a call sent late can be followed
-   * by the next one on time, both still within rate + burst in any second); {@code null}: no check.
+   * atSend}, a bucket of the same rate and burst on the clock of that moment; {@code null}: no
+   * check. A call sent late then pushes the ones after it back a little rather than go out right
+   * beside them: the sends themselves keep the spacing, with the margin of the burst left for the
+   * time between the check and the bytes on the wire.
    */
   public FixedRateLimiter(TokenBucket bucket, TokenBucket atSend) {
     this.bucket = bucket;
