@@ -14,9 +14,10 @@
 #      included) from their dated ledgers (`java -jar JAR teardown --yes ...`), so their quota is
 #      free before tonight's run; a batch whose teardown failed is tried again the next night, and
 #      never blocks tonight's run;
-#   4. deletes ledgers and summaries of this job older than KEEP_DAYS days (by the date in the
-#      file name, never by mtime), but, with KEEP_NIGHTS, never a ledger not yet torn down;
-#   5. runs `java -jar JAR run ...` and passes its exit code through;
+#   4. deletes ledgers, summaries and reports of this job older than KEEP_DAYS days (by the date
+#      in the file name, never by mtime), but, with KEEP_NIGHTS, never a ledger not yet torn down;
+#   5. runs `java -jar JAR run ...` with tonight's summary and report (<stem>.report.html, an HTML
+#      page beside the ledger) and passes its exit code through;
 #   6. writes the run's summary (and the teardowns') as a Prometheus textfile into METRICS_DIR
 #      (atomically).
 #
@@ -158,6 +159,7 @@ fi
 stem=$job.$run_date$shard_suffix
 ledger=$ledger_dir/$stem.ledger.csv
 summary=$ledger_dir/$stem.summary.json
+report=$ledger_dir/$stem.report.html
 batch=$job-$run_date
 
 # ---- children: the provisioner runs as a job of its own, signals forwarded ------------------------
@@ -285,8 +287,8 @@ for f in "$ledger_dir/$job".[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*; do
   name=${f##*/}
   file_date=${name:${#job}+1:10}
   case $name in
-    *.ledger.csv | *.ledger.jsonl | *.summary.json | *.ledger.csv.lock | *.ledger.jsonl.lock) ;;
-    *.teardown.json | *.torn-down) ;;
+    *.ledger.csv | *.ledger.jsonl | *.summary.json | *.report.html | *.ledger.csv.lock | *.ledger.jsonl.lock) ;;
+    *.teardown.json | *.teardown.html | *.torn-down) ;;
     *) continue ;;
   esac
   if [[ $file_date < $cutoff ]]; then
@@ -310,7 +312,7 @@ done
 shopt -u nullglob
 
 # ---- the run -------------------------------------------------------------------------------------
-cmd=("${java_base[@]}" run --batch "$batch" --ledger "$ledger" --summary "$summary")
+cmd=("${java_base[@]}" run --batch "$batch" --ledger "$ledger" --summary "$summary" --report "$report")
 [[ -n $space ]] && cmd+=(--space "$space")
 [[ -n $rate ]] && cmd+=(--rate "$rate")
 [[ -n $burst ]] && cmd+=(--burst "$burst")
@@ -328,8 +330,8 @@ cmd+=("$manifest")
 
 log "job $job$shard_suffix: batch $batch, ledger $ledger"
 started=$(date -u +%s)
-# A summary left by an earlier try of tonight must not be taken for this run's.
-rm -f -- "$summary"
+# A summary or report left by an earlier try of tonight must not be taken for this run's.
+rm -f -- "$summary" "$report"
 stop_if_signalled "the provisioner started"
 run_child "${cmd[@]}"
 trap - INT TERM HUP

@@ -225,6 +225,8 @@ public final class Provisioner implements AutoCloseable {
     private int concurrency = 8;
     private double rate = 10;
     private int burst = 1;
+    private boolean autoRate;
+    private double maxRate;
     private int maxAttempts = 5;
     private Duration requestTimeout = Duration.ofSeconds(60);
     private Duration connectTimeout = Duration.ofSeconds(10);
@@ -271,9 +273,30 @@ public final class Provisioner implements AutoCloseable {
       return this;
     }
 
-    /** Most create calls started per second, every attempt counted; 0 = no limit; default 10. */
+    /**
+     * A fixed rate: most create calls started per second, every attempt counted; 0 = no limit;
+     * default 10. Replaces {@link #autoRate()}.
+     */
     public Builder rate(double rate) {
       this.rate = rate;
+      this.autoRate = false;
+      this.maxRate = 0;
+      return this;
+    }
+
+    /**
+     * A rate learned from the API's answers, per space, instead of a fixed one: it starts modestly,
+     * climbs while calls succeed, and cuts at once on a 429 (whose {@code Retry-After} holds that
+     * space's calls). Replaces {@link #rate(double)}.
+     */
+    public Builder autoRate() {
+      return autoRate(0);
+    }
+
+    /** {@link #autoRate()} that never goes above {@code maxRate} per second in any space (0 = no ceiling). */
+    public Builder autoRate(double maxRate) {
+      this.autoRate = true;
+      this.maxRate = maxRate;
       return this;
     }
 
@@ -392,9 +415,9 @@ public final class Provisioner implements AutoCloseable {
 
     /** A validated config, without building a provisioner (no connections). */
     public ProvisionerConfig config() {
-      return new ProvisionerConfig(baseUrl, apiKey, concurrency, rate, burst, maxAttempts, requestTimeout,
-          connectTimeout, settleDelay, maxConsecutiveFailures, firstListingNotBefore, backoffBase, backoffCap,
-          maxRetryAfter, clock, scheduler, userAgent, listeners, noList);
+      return new ProvisionerConfig(baseUrl, apiKey, concurrency, rate, burst, autoRate, maxRate, maxAttempts,
+          requestTimeout, connectTimeout, settleDelay, maxConsecutiveFailures, firstListingNotBefore, backoffBase,
+          backoffCap, maxRetryAfter, clock, scheduler, userAgent, listeners, noList);
     }
 
     /** Validates and builds; throws {@link IllegalArgumentException} or NPE naming the bad setting. */

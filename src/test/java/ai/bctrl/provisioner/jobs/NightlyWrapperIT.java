@@ -136,6 +136,9 @@ class NightlyWrapperIT {
     assertThat(stats.createsByKey().keySet()).isEqualTo(expectedKeys(NIGHT));
     assertThat(stats.duplicates()).isZero();
     assertThat(ledgers.resolve("nightly." + NIGHT + ".summary.json")).isRegularFile();
+    assertThat(Files.readString(ledgers.resolve("nightly." + NIGHT + ".report.html")))
+        .as("tonight's report beside the ledger")
+        .contains("<span id=\"outcome-created\">" + stats.createsByKey().size() + "</span>");
 
     Map<String, String> prom = metrics(metrics.resolve("provisioner_nightly.prom"));
     assertThat(prom).containsEntry("provisioner_items{job_name=\"nightly\",outcome=\"created\"}",

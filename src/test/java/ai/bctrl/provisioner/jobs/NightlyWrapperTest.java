@@ -126,6 +126,7 @@ class NightlyWrapperTest {
         "--batch", "nightly-" + DATE,
         "--ledger", ledgers.resolve("nightly." + DATE + ".ledger.csv").toString(),
         "--summary", ledgers.resolve("nightly." + DATE + ".summary.json").toString(),
+        "--report", ledgers.resolve("nightly." + DATE + ".report.html").toString(),
         "--space", "spc_1", "--rate", "5", "--concurrency", "16",
         "--base-url", "http://127.0.0.1:9", "--grace", "20s",
         "--api-key-file", keyFile.toString(),
@@ -264,11 +265,13 @@ class NightlyWrapperTest {
   }
 
   @Test
-  void deletesLedgersAndSummariesOlderThanKeepDaysByTheDateInTheirName() throws Exception {
+  void deletesLedgersSummariesAndReportsOlderThanKeepDaysByTheDateInTheirName() throws Exception {
     List<String> kept = List.of("nightly.2026-11-28.ledger.csv", "nightly.2026-11-29.summary.json",
+        "nightly.2026-11-28.report.html", "nightly.2026-11-29.shard-0-of-2.report.html",
         "nightly.2026-11-29.shard-0-of-2.ledger.csv", "nightly.2026-12-01.ledger.csv",
         "other.2026-01-01.ledger.csv", "nightly.2026-01-01.notes.txt", "nightly.lock");
     List<String> deleted = List.of("nightly.2026-11-27.ledger.csv", "nightly.2026-11-27.summary.json",
+        "nightly.2026-11-27.report.html", "nightly.2026-11-20.shard-1-of-2.report.html",
         "nightly.2025-12-31.ledger.jsonl", "nightly.2026-11-20.shard-1-of-2.ledger.csv",
         "nightly.2026-11-01.ledger.csv.lock");
     for (String name : Stream.concat(kept.stream(), deleted.stream()).toList()) {
@@ -283,6 +286,18 @@ class NightlyWrapperTest {
           .doesNotContainAnyElementsOf(deleted)
           .contains("nightly.2026-11-30.ledger.csv");
     }
+  }
+
+  @Test
+  void removesTheSummaryAndReportOfAnEarlierTryOfTheNightBeforeTheRun() throws Exception {
+    Path summary = Files.writeString(ledgers.resolve("nightly." + DATE + ".summary.json"), "{}");
+    Path report = Files.writeString(ledgers.resolve("nightly." + DATE + ".report.html"), "<html>earlier try</html>");
+
+    // the stand-in run writes neither, as a provisioner killed before its end would not
+    assertThat(wrapper(definition()).env("FAKE_RC", "137").run(TIMEOUT).exitCode()).isEqualTo(137);
+
+    assertThat(summary).doesNotExist();
+    assertThat(report).doesNotExist();
   }
 
   /** A summary as the CLI writes it with --summary. */

@@ -43,9 +43,15 @@ final class RunCommand implements Callable<Integer> {
       description = "Most create calls in flight at once. Default: ${DEFAULT-VALUE}.")
   int concurrency;
 
-  @Option(names = "--rate", paramLabel = "R", defaultValue = "10",
-      description = "Most create calls started per second, every attempt counted; 0 = no limit. Default: ${DEFAULT-VALUE}.")
-  double rate;
+  @Option(names = "--rate", paramLabel = "R", defaultValue = "10", converter = Converters.RateConverter.class,
+      description = "Most create calls started per second, every attempt counted; 0 = no limit; auto = learned "
+          + "from the API's answers, per space (starts modestly, climbs while calls succeed, cuts at a 429). "
+          + "Default: ${DEFAULT-VALUE}.")
+  Converters.RateArg rate;
+
+  @Option(names = "--max-rate", paramLabel = "R",
+      description = "With --rate auto: the ceiling a space's learned rate never goes above. Default: none.")
+  Double maxRate;
 
   @Option(names = "--burst", paramLabel = "B", defaultValue = "1",
       description = "Token-bucket burst for --rate. Default: ${DEFAULT-VALUE}.")
@@ -85,6 +91,11 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--summary", paramLabel = "PATH", description = "Also write the run summary as JSON.")
   Path summary;
 
+  @Option(names = "--report", paramLabel = "PATH",
+      description = "Also write the run report: one self-contained HTML page (charts of calls, retries, "
+          + "rate and latency per second; outcomes by space; errors by code), written when the run ends or stops.")
+  Path report;
+
   @Option(names = "--sandbox",
       description = "Start the simulated API in-process, point the run at it and use its key.")
   boolean sandbox;
@@ -119,8 +130,17 @@ final class RunCommand implements Callable<Integer> {
     atLeast("--burst", burst, 1);
     atLeast("--max-attempts", maxAttempts, 1);
     atLeast("--max-consecutive-failures", maxConsecutiveFailures, 1);
-    if (!(rate >= 0) || Double.isInfinite(rate)) {
-      throw new UsageException("--rate must be >= 0 (0 = no limit) but was " + rate);
+    if (!rate.auto() && (!(rate.perSecond() >= 0) || Double.isInfinite(rate.perSecond()))) {
+      throw new UsageException("--rate must be >= 0 (0 = no limit) or auto but was " + rate.perSecond());
+    }
+    if (maxRate != null && !rate.auto()) {
+      throw new UsageException("--max-rate is the ceiling of a learned rate; use it with --rate auto");
+    }
+    if (maxRate != null && (!(maxRate > 0) || maxRate.isInfinite())) {
+      throw new UsageException("--max-rate must be > 0 but was " + maxRate);
+    }
+    if (rate.auto() && burst > 1) {
+      throw new UsageException("--burst is for a fixed --rate; --rate auto spaces its starts evenly");
     }
     if (requestTimeout.isZero()) {
       throw new UsageException("--request-timeout must be more than 0");
@@ -136,9 +156,16 @@ final class RunCommand implements Callable<Integer> {
     }
     String space = manifest.space != null ? manifest.space : blankToNull(io.env().get("BCTRL_SPACE_ID"));
     Path ledger = io.workDir().resolve(manifest.ledgerPath(io.workDir(), sandbox));
-    return new RunSettings(manifest, manifestPath(), space, ledger, base, key, concurrency, rate, burst, maxAttempts,
+    return new RunSettings(manifest, manifestPath(), space, ledger, base, key, concurrency, rate.perSecond(), burst,
+        rate.auto(), maxRate == null ? 0 : maxRate, maxAttempts,
         requestTimeout, settleDelay, maxConsecutiveFailures, replaceUnhealthy, deadline, grace,
-        summary == null ? null : io.workDir().resolve(summary), sandbox, quiet, noList);
+        summary == null ? null : io.workDir().resolve(summary), reportPath(), sandbox, quiet, noList);
+  }
+
+  private Path reportPath() {
+    Path p = report == null ? null : io.workDir().resolve(report);
+    ReportFile.check(p);
+    return p;
   }
 
   Path manifestPath() {

@@ -24,9 +24,10 @@ import reactor.core.publisher.Flux;
  * engine limits, creates and settles ({@link Provisioner#provision}) → record each result in the
  * ledger; each stage is its own small class. Around it, {@link #runToEnd} sets up and tears down
  * the lifecycle: the ledger lock and everything released with it ({@link RunResources}), signals and
- * {@code --deadline} ({@link RunStop}, {@link Watchdog}), progress ({@link RunProgress}), and the
- * summary and exit code ({@link RunTally}, {@link RunReport}). Whatever happens, the ledger is
- * flushed; after a clean end or a stop the summary is printed and the lock released.
+ * {@code --deadline} ({@link RunStop}, {@link Watchdog}), progress ({@link RunProgress}), the
+ * summary and exit code ({@link RunTally}, {@link RunReport}) and the {@code --report} page ({@link
+ * ReportFile}). Whatever happens, the ledger is flushed; after a clean end or a stop the summary is
+ * printed, the report written and the lock released.
  */
 final class RunPipeline {
   /** The space used with {@code --sandbox} when neither the manifest nor {@code --space} names one. */
@@ -36,13 +37,16 @@ final class RunPipeline {
   private final Io io;
   private final Clock clock = Clock.systemUTC();
   private final Redactor redactor = new Redactor();
-  private final RunTally tally = new RunTally();
+  private final ReportFile report;
+  private final RunTally tally;
   private final Watchdog watchdog;
   private final RunStop stop;
 
   RunPipeline(RunSettings settings, Io io) {
     this.s = settings;
     this.io = io;
+    this.report = ReportFile.start(settings.report(), clock.instant(), System::nanoTime);
+    this.tally = new RunTally(report::item); // every item the summary counts is in the report too
     this.watchdog = new Watchdog(io, this::haltCode);
     this.stop = new RunStop(io, settings.grace(), watchdog);
     redactor.add(settings.apiKey());
@@ -80,7 +84,7 @@ final class RunPipeline {
         .transform(items -> engine.provision(items, stop.requests()))   // limit, create, settle
         .map(redactor::redactResult)               // no secret in a recorded name or error
         .transform(ledger::record)                 // record, on the ledger writer's thread
-        .doOnNext(tally::ended);                   // summary, progress, exit code
+        .doOnNext(tally::ended);                   // summary, progress, exit code, --report
   }
 
   private int runToEnd() {
@@ -94,7 +98,8 @@ final class RunPipeline {
       res.signals(Signals.install(stop::onSignal));
       LedgerState ledgerState = LedgerReader.load(s.ledger(), true);
       ledgerState.repairNotice().ifPresent(n -> io.err().println("provisioner: " + n));
-      Provisioner engine = res.engine(engine(res, ledgerState));
+      LearnedRates learnedRates = s.autoRate() ? new LearnedRates() : null;
+      Provisioner engine = res.engine(engine(res, ledgerState, learnedRates));
       LedgerWriter ledger = res.ledger(LedgerWriter.open(s.ledger()));
       if (s.deadline() != null) {
         res.deadline(stop.deadline(s.deadline()));
@@ -102,7 +107,8 @@ final class RunPipeline {
       KeepShard shard = new KeepShard(s.manifest().shard);
       SkipDone skipDone = new SkipDone(ledgerState, s.replaceUnhealthy(), s.noList(), tally);
       if (!s.quiet()) {
-        res.progress(RunProgress.start(io, tally, engine, s.manifestPath() == null ? null : manifest, shard, skipDone));
+        res.progress(RunProgress.start(io, tally, engine, s.manifestPath() == null ? null : manifest, shard, skipDone,
+            learnedRates == null ? () -> Double.NaN : learnedRates::current));
       }
 
       drain(pipeline(manifest, shard, skipDone, engine, ledger));
@@ -110,10 +116,15 @@ final class RunPipeline {
       res.endCleanly();
       Summary summary = tally.summary();
       summary.retries(Summary.Retries.of(engine.stats().retries()));
+      if (learnedRates != null) {
+        summary.learnedRates(learnedRates.snapshot());
+      }
       summary.files(s.manifestPath() == null ? "-" : s.manifestPath().toString(), s.ledger().toString());
       int code = ExitCodes.of(stop.kind(), tally.isManifestBroken(), tally.notDone());
-      summary.finish(Duration.ofNanos(System.nanoTime() - startNanos), stop.why(), code);
+      Duration wall = Duration.ofNanos(System.nanoTime() - startNanos);
+      summary.finish(wall, stop.why(), code);
       RunReport.print(summary, io, s.summary());
+      report.write(s, summary, code, stop.why(), wall, redactor, io);
       return code;
     } finally {
       res.close();
@@ -160,9 +171,9 @@ final class RunPipeline {
    * The engine, pointed at the API or, with {@code --sandbox}, at a simulated one started in this
    * process. After a crash of the previous run, or a stop that left items {@code aborted}, no space
    * is listed before {@code --settle-delay} after the ledger's last change: its calls may still
-   * land.
+   * land. With {@code --rate auto}, {@code learnedRates} listens to it for the summary and progress.
    */
-  private Provisioner engine(RunResources res, LedgerState ledgerState) {
+  private Provisioner engine(RunResources res, LedgerState ledgerState, LearnedRates learnedRates) {
     URI baseUrl = s.baseUrl();
     String apiKey = s.apiKey();
     if (s.sandbox()) {
@@ -184,6 +195,12 @@ final class RunPipeline {
         .maxConsecutiveFailures(s.maxConsecutiveFailures())
         .noList(s.noList())
         .clock(clock);
+    if (report.enabled()) {
+      builder.listener(report.recorder()); // --report: calls, retries, learned rates, the stop
+    }
+    if (s.autoRate()) {
+      builder.autoRate(s.maxRate()).listener(learnedRates);
+    }
     LedgerLock lock = res.lock();
     Instant notBefore = ledgerState.lastModified().orElse(clock.instant()).plus(s.settleDelay());
     if (lock.previousRunCrashed()) {

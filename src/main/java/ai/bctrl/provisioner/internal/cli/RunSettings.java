@@ -18,6 +18,8 @@ record RunSettings(
     int concurrency,
     double rate,
     int burst,
+    boolean autoRate,
+    double maxRate,
     int maxAttempts,
     Duration requestTimeout,
     Duration settleDelay,
@@ -26,6 +28,7 @@ record RunSettings(
     Duration deadline,
     Duration grace,
     Path summary,
+    Path report,
     boolean sandbox,
     boolean quiet,
     boolean noList) {

@@ -2,27 +2,31 @@ package ai.bctrl.provisioner.internal.cli;
 
 import ai.bctrl.provisioner.internal.Durations;
 import ai.bctrl.provisioner.ItemResult;
+import ai.bctrl.provisioner.Latencies;
 import ai.bctrl.provisioner.Outcome;
 import ai.bctrl.provisioner.RetryCause;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * What a run did: counts per outcome, attempts and retries by cause, creates per second, latency
- * percentiles and wall time. Fed one result at a time (from one thread at a time); rendered as
+ * What a run did: counts per outcome, attempts and retries by cause, creates per second, with
+ * {@code --rate auto} each space's learned rate, latency percentiles and wall time. Fed one result at a time (from one thread at a time); rendered as
  * text for standard error and as JSON for {@code --summary}. Holds no secret: it sees no request.
+ * Constant memory: latencies go into a fixed-bucket histogram ({@link Latencies}, exact below one
+ * second), the same the run report uses, so the two show the same percentiles.
  */
 final class Summary {
   private final EnumMap<Outcome, Long> outcomes = new EnumMap<>(Outcome.class);
-  private long[] latencies = new long[1024];
-  private int latencyCount;
+  private final Latencies.Recorder latencies = Latencies.recorder();
+  private long latencyCount;
   private long attempts;
   private long skippedDone;
   private long keptUnhealthy;
@@ -35,6 +39,7 @@ final class Summary {
   private int exitCode = -1;
   private String manifest;
   private String ledger;
+  private List<LearnedRate> learnedRates;
 
   /** Retries by cause, as the engine counts them. */
   record Retries(long rateLimited, long server5xx, long timeout, long reset, long other) {
@@ -52,6 +57,25 @@ final class Summary {
     }
   }
 
+  /**
+   * With {@code --rate auto}, one space's learned rate.
+   *
+   * @param settled the rate in force when the run ended, per second
+   * @param lowest the lowest rate it used
+   * @param highest the highest rate it used
+   * @param calls create calls that ended in that space
+   * @param rateLimited of those, how many were answered 429
+   */
+  record LearnedRate(String spaceId, double settled, double lowest, double highest, long calls, long rateLimited) {
+    /** The share of calls answered 429, 0..1. */
+    double rateLimitedShare() {
+      return calls == 0 ? 0 : (double) rateLimited / calls;
+    }
+  }
+
+  /** Spaces listed one a line in the text; the JSON has them all. */
+  static final int LEARNED_RATE_LINES = 10;
+
   Summary() {
     for (Outcome o : Outcome.values()) {
       outcomes.put(o, 0L);
@@ -63,10 +87,8 @@ final class Summary {
     outcomes.merge(r.outcome(), 1L, Long::sum);
     attempts += r.attempts();
     if (r.attempts() > 0) {
-      if (latencyCount == latencies.length) {
-        latencies = Arrays.copyOf(latencies, latencies.length * 2);
-      }
-      latencies[latencyCount++] = Math.max(0, r.latencyMs());
+      latencies.record(Math.max(0, r.latencyMs()));
+      latencyCount++;
     }
   }
 
@@ -104,6 +126,10 @@ final class Summary {
     return skippedDone;
   }
 
+  synchronized long keptUnknownCount() {
+    return keptUnknown;
+  }
+
   synchronized long keptUnhealthyCount() {
     return keptUnhealthy;
   }
@@ -122,21 +148,26 @@ final class Summary {
     this.ledger = ledger;
   }
 
+  /** With {@code --rate auto}: each space's learned rate. */
+  synchronized void learnedRates(List<LearnedRate> rates) {
+    this.learnedRates = List.copyOf(rates);
+  }
+
   synchronized void finish(Duration wall, String stoppedBecause, int exitCode) {
     this.wall = wall;
     this.stoppedBecause = stoppedBecause;
     this.exitCode = exitCode;
   }
 
-  /** The latency at percentile {@code p} (0..100) by nearest rank, or -1 when there is none. */
+  /**
+   * The latency at percentile {@code p} (0..100) by nearest rank, or -1 when there is none; exact
+   * below one second, within 1.6% above (never above the largest).
+   */
   synchronized long percentile(double p) {
     if (latencyCount == 0) {
       return -1;
     }
-    long[] sorted = Arrays.copyOf(latencies, latencyCount);
-    Arrays.sort(sorted);
-    int rank = (int) Math.ceil(p / 100.0 * latencyCount);
-    return sorted[Math.min(latencyCount, Math.max(1, rank)) - 1];
+    return latencies.snapshot().percentileMs(p / 100.0);
   }
 
   synchronized double createsPerSecond() {
@@ -178,6 +209,9 @@ final class Summary {
         .append(retries.reset).append(" after reset")
         .append(retries.other > 0 ? ", " + retries.other + " other" : "").append(")\n");
     sb.append("  rate       ").append(String.format(Locale.ROOT, "%.1f creates/s", createsPerSecond())).append('\n');
+    if (learnedRates != null) {
+      renderLearnedRates(sb);
+    }
     if (latencyCount > 0) {
       sb.append("  latency    p50 ").append(percentile(50)).append("ms, p90 ").append(percentile(90))
           .append("ms, p99 ").append(percentile(99)).append("ms, max ").append(percentile(100)).append("ms\n");
@@ -192,6 +226,26 @@ final class Summary {
       sb.append("  exit code  ").append(exitCode).append('\n');
     }
     return sb.toString();
+  }
+
+  private void renderLearnedRates(StringBuilder sb) {
+    if (learnedRates.isEmpty()) {
+      sb.append("  learned    no rate: no call was made\n");
+      return;
+    }
+    for (int i = 0; i < learnedRates.size() && i < LEARNED_RATE_LINES; i++) {
+      LearnedRate r = learnedRates.get(i);
+      sb.append(i == 0 ? "  learned    " : "             ")
+          .append(learnedRates.size() > 1 ? r.spaceId() + ": " : "")
+          .append(String.format(Locale.ROOT, "settled at %.1f/s (lowest %.1f, highest %.1f); %d of %d calls answered "
+              + "429 (%.1f%%)", r.settled(), r.lowest(), r.highest(), r.rateLimited(), r.calls(),
+              100 * r.rateLimitedShare()))
+          .append('\n');
+    }
+    if (learnedRates.size() > LEARNED_RATE_LINES) {
+      sb.append("             and ").append(learnedRates.size() - LEARNED_RATE_LINES)
+          .append(" more spaces (--summary has them all)\n");
+    }
   }
 
   /** The same as JSON. */
@@ -217,6 +271,21 @@ final class Summary {
     r.put("reset", retries.reset);
     r.put("other", retries.other);
     root.put("createsPerSecond", Math.round(createsPerSecond() * 100) / 100.0);
+    if (learnedRates == null) {
+      root.putNull("learnedRates");
+    } else {
+      ArrayNode a = root.putArray("learnedRates");
+      for (LearnedRate lr : learnedRates) {
+        ObjectNode n = a.addObject();
+        n.put("spaceId", lr.spaceId());
+        n.put("settledPerSecond", round2(lr.settled()));
+        n.put("lowestPerSecond", round2(lr.lowest()));
+        n.put("highestPerSecond", round2(lr.highest()));
+        n.put("calls", lr.calls());
+        n.put("rateLimited429", lr.rateLimited());
+        n.put("rateLimitedShare", Math.round(lr.rateLimitedShare() * 10_000) / 10_000.0);
+      }
+    }
     ObjectNode l = root.putObject("latencyMs");
     Map<String, Long> ps = new LinkedHashMap<>();
     ps.put("p50", percentile(50));
@@ -234,5 +303,9 @@ final class Summary {
     root.put("stopped", stoppedBecause);
     root.put("exitCode", exitCode);
     return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+  }
+
+  private static double round2(double v) {
+    return Math.round(v * 100) / 100.0;
   }
 }

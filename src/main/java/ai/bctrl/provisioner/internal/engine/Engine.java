@@ -56,7 +56,7 @@ public final class Engine {
   final Scheduler scheduler;
   final Clock clock;
   final CallGate gate;
-  final TokenBucket limiter;
+  final StartLimiter limiter;
   final Backoff backoff;
   final Lister lister;
   private final SettleListings settleListings;
@@ -69,12 +69,19 @@ public final class Engine {
   private volatile boolean closed;
 
   public Engine(RuntimeApi api, ProvisionerConfig cfg, Random random) {
+    this(api, cfg, random, cfg.autoRate()
+        ? new LearnedRateLimiter(cfg.maxRate(), cfg.scheduler(), new Listeners(cfg.listeners()))
+        : new FixedRateLimiter(new TokenBucket(cfg.rate(), cfg.burst(), cfg.scheduler())));
+  }
+
+  /** With the given start limiter instead of the one {@code cfg} describes (benchmarks compare them). */
+  public Engine(RuntimeApi api, ProvisionerConfig cfg, Random random, StartLimiter limiter) {
     this.api = api;
     this.cfg = cfg;
     this.scheduler = cfg.scheduler();
     this.clock = cfg.clock();
     this.gate = new CallGate(cfg.concurrency());
-    this.limiter = new TokenBucket(cfg.rate(), cfg.burst(), scheduler);
+    this.limiter = limiter;
     this.backoff = new Backoff(cfg.backoffBase(), cfg.backoffCap(), random);
     this.lister = new Lister(api, new CallGate(MAX_LISTING_CALLS), backoff, Math.max(3, cfg.maxAttempts()),
         cfg.maxRetryAfter(), scheduler, clock, stats, cfg.baseUrl().toString());
@@ -272,7 +279,7 @@ public final class Engine {
      */
     private Mono<ItemResult> attempt(ItemRun st) {
       return control.whileRunning(gate.acquire())
-          .flatMap(permit -> control.waitWhileRunning(limiter.acquire())
+          .flatMap(permit -> control.waitWhileRunning(limiter.acquire(st.item.spaceId()))
               .then(Mono.defer(() -> call(st, permit)))
               .doFinally(s -> permit.release()))
           .flatMap(v -> decide(st, v));
@@ -312,7 +319,7 @@ public final class Engine {
               listeners.attemptEnded(new AttemptEnded(st.item.key(), st.item.spaceId(), attempt, v.httpStatus(),
                   v.errorCode(), v.cause(), Duration.ofNanos(st.lastEnd - start), result(v.kind())));
             }
-            runEffects(st, v);
+            runEffects(st, v, start);
             end.run();
           })
           .doOnCancel(() -> {
@@ -327,7 +334,7 @@ public final class Engine {
      * What an answer means for the whole run, applied before its slot is given back, so that no
      * call can start on the strength of a slot that a fatal answer or a 429 pause should stop.
      */
-    private void runEffects(ItemRun st, Verdict v) {
+    private void runEffects(ItemRun st, Verdict v, long start) {
       switch (v.kind()) {
         case CREATED, UNHEALTHY -> succeeded();
         case KEY_REJECTED -> control.fatal(new ApiKeyRejectedException("the API rejected the API key ("
@@ -339,10 +346,10 @@ public final class Engine {
       if (v.cause() == RetryCause.RATE_LIMITED) {
         st.rateLimited++;
         Duration pause = v.retryAfter() != null ? v.retryAfter() : backoff.ceiling(st.rateLimited);
-        if (pause.compareTo(cfg.maxRetryAfter()) <= 0) {
-          limiter.pause(pause);
-        }
+        limiter.rateLimited(st.item.spaceId(), start, pause.compareTo(cfg.maxRetryAfter()) <= 0 ? pause : null);
         st.pause = pause;
+      } else {
+        limiter.answered(st.item.spaceId(), start);
       }
     }
 

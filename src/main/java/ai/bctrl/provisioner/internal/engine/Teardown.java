@@ -205,7 +205,7 @@ final class Teardown implements Engine.Closing {
    * #runEffects} where an answer tells it.
    */
   private Mono<Void> start(Target t) {
-    return engine.limiter.acquire();
+    return engine.limiter.acquire(t.given.spaceId());
   }
 
   /** The call; its slot is given back the moment it ends, after its effects on the run. */
@@ -241,14 +241,14 @@ final class Teardown implements Engine.Closing {
             listeners.attemptEnded(new AttemptEnded(t.given.key(), t.given.spaceId(), attempt, v.httpStatus(),
                 v.errorCode(), v.cause(), Duration.ofNanos(t.lastEnd - start), result(v)));
           }
-          runEffects(t, v);
+          runEffects(t, v, start);
           end.run();
         })
         .doOnCancel(end);
   }
 
   /** What an answer means for the whole run, applied before its slot is given back. */
-  private void runEffects(Target t, CallVerdict v) {
+  private void runEffects(Target t, CallVerdict v, long start) {
     switch (v.kind()) {
       case DONE, NOT_ACTIVE, GONE, NOT_STOPPED -> consecutiveFailures.set(0);
       case KEY_REJECTED -> control.fatal(new ApiKeyRejectedException("the API rejected the API key ("
@@ -264,10 +264,11 @@ final class Teardown implements Engine.Closing {
     if (v.cause() == RetryCause.RATE_LIMITED) {
       t.rateLimited++;
       Duration pause = v.retryAfter() != null ? v.retryAfter() : engine.backoff.ceiling(t.rateLimited);
-      if (pause.compareTo(engine.cfg.maxRetryAfter()) <= 0) {
-        engine.limiter.pause(pause);
-      }
+      engine.limiter.rateLimited(t.given.spaceId(), start,
+          pause.compareTo(engine.cfg.maxRetryAfter()) <= 0 ? pause : null);
       t.pause = pause;
+    } else {
+      engine.limiter.answered(t.given.spaceId(), start);
     }
   }
 
