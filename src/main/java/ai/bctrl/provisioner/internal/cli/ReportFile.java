@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.function.LongSupplier;
 
@@ -41,6 +42,16 @@ final class ReportFile {
   /** The report of a run that starts now; a no-op when {@code path} is {@code null}. */
   static ReportFile start(Path path, Instant now, LongSupplier nanoTime) {
     return new ReportFile(path, path == null ? null : new ReportRecorder(nanoTime), now);
+  }
+
+  /** The report of other work (a teardown) whose items are done when they end with one of {@code done}. */
+  static ReportFile start(Path path, Instant now, LongSupplier nanoTime, Set<Outcome> done) {
+    return new ReportFile(path, path == null ? null : new ReportRecorder(nanoTime, done), now);
+  }
+
+  /** When the work started, for its page. */
+  Instant startedAt() {
+    return startedAt;
   }
 
   /**
@@ -84,10 +95,21 @@ final class ReportFile {
     if (recorder == null) {
       return;
     }
-    recorder.finished();
-    ReportPage page = new ReportPage("Provisioning run", "create calls", startedAt, wall, exitCode,
+    write(new ReportPage("Provisioning run", "create calls", startedAt, wall, exitCode,
         why != null ? why : why(exitCode, summary), settings(s), figures(summary),
-        s.rate() > 0 ? s.rate() : null, s.concurrency(), "provisioner " + version());
+        s.rate() > 0 ? s.rate() : null, s.concurrency(), "provisioner " + version()), redactor, io);
+  }
+
+  /**
+   * Writes {@code page} over what was recorded, for work that has ended (a teardown builds its own
+   * page). Blocking file I/O, from {@code main}'s thread; a file that cannot be written is told in
+   * one line. Nothing without {@code --report}.
+   */
+  void write(ReportPage page, Redactor redactor, Io io) {
+    if (recorder == null) {
+      return;
+    }
+    recorder.finished();
     String html = HtmlReport.render(page, recorder.data(), redactor::redact);
     try {
       writeAtomically(path, html);
@@ -175,7 +197,7 @@ final class ReportFile {
     return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
   }
 
-  private static String version() {
+  static String version() {
     String v = ReportFile.class.getPackage().getImplementationVersion();
     return v == null ? "(development build)" : v;
   }
