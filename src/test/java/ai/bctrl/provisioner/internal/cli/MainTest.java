@@ -252,9 +252,11 @@ class MainTest {
   void aSandboxRunWithALearnedRateSummarisesIt() throws IOException {
     assertThat(run("m.csv", "--sandbox", "--quiet", "--rate", "auto", "--max-rate", "50", "--summary", "s.json"))
         .isZero();
-    assertThat(err.toString()).contains("2 created", "  learned    settled at 10.0/s (lowest 10.0, highest 10.0); "
-        + "0 of 2 calls answered 429 (0.0%)");
-    assertThat(Files.readString(dir.resolve("s.json"))).contains("\"settledPerSecond\" : 10.0", "\"calls\" : 2");
+    // the controller starts at 10/s and may climb while calls succeed: how far depends on timing
+    assertThat(err.toString()).contains("2 created").containsPattern(
+        "  learned    settled at 1\\d\\.\\d/s \\(lowest 10\\.0, highest 1\\d\\.\\d\\); 0 of 2 calls answered 429 \\(0\\.0%\\)");
+    assertThat(Files.readString(dir.resolve("s.json"))).containsPattern("\"settledPerSecond\" : 1\\d\\.\\d")
+        .contains("\"calls\" : 2");
   }
 
   @Test
