@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -15,23 +16,43 @@ final class StatsRecorder {
   static final int MAX_START_TIMES = 1_000_000;
 
   private final ConcurrentHashMap<String, AtomicInteger> createsByKey = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, AtomicInteger> stopsByRuntime = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, AtomicInteger> deletesByRuntime = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Integer, LongAdder> byStatus = new ConcurrentHashMap<>();
-  private final EnumMap<FaultKind, LongAdder> faults = new EnumMap<>(FaultKind.class);
+  private final EnumMap<Call, EnumMap<FaultKind, LongAdder>> faults = new EnumMap<>(Call.class);
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private final LongAdder createRequests = new LongAdder();
   private final LongAdder listRequests = new LongAdder();
+  private final LongAdder stopRequests = new LongAdder();
+  private final LongAdder deleteRequests = new LongAdder();
   private final LongAdder replays = new LongAdder();
   private long[] starts = new long[1024];
   private int startCount;
 
   StatsRecorder() {
-    for (FaultKind k : FaultKind.values()) {
-      faults.put(k, new LongAdder());
+    for (Call c : Call.values()) {
+      EnumMap<FaultKind, LongAdder> byKind = new EnumMap<>(FaultKind.class);
+      for (FaultKind k : FaultKind.values()) {
+        byKind.put(k, new LongAdder());
+      }
+      faults.put(c, byKind);
     }
   }
 
-  void createStarted(long nanos) {
+  /** A create in flight; {@link #end} takes it out of the count, once however often it is called. */
+  final class InFlight {
+    private final AtomicBoolean ended = new AtomicBoolean();
+
+    void end() {
+      if (ended.compareAndSet(false, true)) {
+        inFlight.decrementAndGet();
+      }
+    }
+  }
+
+  /** Counts a create request that arrived at {@code nanos}, in flight until the returned ticket ends. */
+  InFlight createStarted(long nanos) {
     createRequests.increment();
     int now = inFlight.incrementAndGet();
     maxInFlight.accumulateAndGet(now, Math::max);
@@ -43,22 +64,27 @@ final class StatsRecorder {
         starts[startCount++] = nanos;
       }
     }
-  }
-
-  void createEnded() {
-    inFlight.decrementAndGet();
+    return new InFlight();
   }
 
   void listed() {
     listRequests.increment();
   }
 
+  void stopRequested() {
+    stopRequests.increment();
+  }
+
+  void deleteRequested() {
+    deleteRequests.increment();
+  }
+
   void answered(int status) {
     byStatus.computeIfAbsent(status, s -> new LongAdder()).increment();
   }
 
-  void fault(FaultKind kind) {
-    faults.get(kind).increment();
+  void fault(Call call, FaultKind kind) {
+    faults.get(call).get(kind).increment();
   }
 
   void replayed() {
@@ -67,17 +93,27 @@ final class StatsRecorder {
 
   void created(String provisionerKey) {
     if (provisionerKey != null) {
-      createsByKey.computeIfAbsent(provisionerKey, k -> new AtomicInteger()).incrementAndGet();
+      count(createsByKey, provisionerKey);
     }
   }
 
+  /** A stop changed runtime {@code id} from active to stopped. */
+  void stopped(String id) {
+    count(stopsByRuntime, id);
+  }
+
+  /** A delete removed runtime {@code id}. */
+  void deleted(String id) {
+    count(deletesByRuntime, id);
+  }
+
+  private static void count(ConcurrentHashMap<String, AtomicInteger> counts, String key) {
+    counts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+  }
+
   SandboxStats snapshot(int runtimes, int active) {
-    Map<String, Integer> keys = new HashMap<>();
-    createsByKey.forEach((k, v) -> keys.put(k, v.get()));
     Map<Integer, Long> statuses = new HashMap<>();
     byStatus.forEach((k, v) -> statuses.put(k, v.sum()));
-    Map<FaultKind, Long> f = new EnumMap<>(FaultKind.class);
-    faults.forEach((k, v) -> f.put(k, v.sum()));
     List<Long> startList;
     synchronized (this) {
       startList = new ArrayList<>(startCount);
@@ -86,7 +122,21 @@ final class StatsRecorder {
       }
     }
     return new SandboxStats(
-        keys, statuses, f, maxInFlight.get(), createRequests.sum(), listRequests.sum(), startList,
-        active, inFlight.get(), runtimes, replays.sum());
+        counts(createsByKey), statuses, faults(Call.CREATE), maxInFlight.get(), createRequests.sum(),
+        listRequests.sum(), startList, active, inFlight.get(), runtimes, replays.sum(), stopRequests.sum(),
+        deleteRequests.sum(), counts(stopsByRuntime), counts(deletesByRuntime), faults(Call.STOP),
+        faults(Call.DELETE));
+  }
+
+  private static Map<String, Integer> counts(ConcurrentHashMap<String, AtomicInteger> counts) {
+    Map<String, Integer> out = new HashMap<>();
+    counts.forEach((k, v) -> out.put(k, v.get()));
+    return out;
+  }
+
+  private Map<FaultKind, Long> faults(Call call) {
+    Map<FaultKind, Long> out = new EnumMap<>(FaultKind.class);
+    faults.get(call).forEach((k, v) -> out.put(k, v.sum()));
+    return out;
   }
 }

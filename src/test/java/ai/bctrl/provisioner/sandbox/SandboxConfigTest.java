@@ -64,6 +64,7 @@ class SandboxConfigTest {
     assertThat(c.idempotency()).isFalse();
     assertThat(c.seed()).isNull();
     assertThat(c.pageSize()).isEqualTo(100);
+    assertThat(c.noList()).isFalse();
   }
 
   @Test
@@ -93,7 +94,7 @@ class SandboxConfigTest {
 
   @Test
   void toBuilderCopiesEverySetting() {
-    SandboxConfig c = SandboxConfig.builder().port(0).apiKey("k").rate(3, 4).maxActive(2).idempotency(true).seed(9L)
+    SandboxConfig c = SandboxConfig.builder().port(0).apiKey("k").rate(3, 4).maxActive(2).idempotency(true).noList(true).seed(9L)
         .pageSize(7).faults(Map.of(FaultKind.FAILED, 0.1)).hold(Duration.ofSeconds(1)).build();
     SandboxConfig d = c.toBuilder().build();
     assertThat(d.port()).isZero();
@@ -102,10 +103,33 @@ class SandboxConfigTest {
     assertThat(d.burst()).isEqualTo(4);
     assertThat(d.maxActive()).isEqualTo(2);
     assertThat(d.idempotency()).isTrue();
+    assertThat(d.noList()).isTrue();
     assertThat(d.seed()).isEqualTo(9L);
     assertThat(d.pageSize()).isEqualTo(7);
     assertThat(d.faults()).isEqualTo(c.faults());
     assertThat(d.hold()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(d).isEqualTo(c);
+  }
+
+  @Test
+  void aConfigCannotBeChangedAfterItIsBuilt() {
+    java.util.HashMap<FaultKind, Double> shares = new java.util.HashMap<>(Map.of(FaultKind.HTTP_503, 0.1));
+    SandboxConfig.Builder b = SandboxConfig.builder().faults(shares);
+    SandboxConfig c = b.build();
+    shares.put(FaultKind.HTTP_500, 0.5);
+    b.rate(9, 9);
+    assertThat(c.faults()).containsExactly(Map.entry(FaultKind.HTTP_503, 0.1));
+    assertThat(c.rate()).isZero();
+    assertThatThrownBy(() -> c.faults().put(FaultKind.HOLD, 0.1)).isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void theRecordChecksItsSettingsEvenWithoutTheBuilder() {
+    SandboxConfig c = SandboxConfig.builder().build();
+    assertThatThrownBy(() -> new SandboxConfig(c.port(), c.apiKey(), c.latencyMin(), c.latencyMax(), c.rate(), 0,
+            c.faults(), c.faultRate(), c.hold(), c.maxActive(), c.idempotency(), c.noList(), c.seed(), c.pageSize(), c.clock(),
+            c.nanoTime(), c.scheduler()))
+        .hasMessage("burst must be >= 1 but was 0");
   }
 
   @Test

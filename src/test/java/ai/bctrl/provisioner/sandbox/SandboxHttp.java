@@ -34,6 +34,14 @@ final class SandboxHttp {
     return send(s, "GET", pathAndQuery, null, Duration.ofSeconds(10), withAuth(s, headers));
   }
 
+  static HttpResponse<String> stop(SandboxServer s, String runtimeId, String... headers) {
+    return send(s, "POST", "/v1/runtimes/" + runtimeId + "/stop", null, Duration.ofSeconds(10), withAuth(s, headers));
+  }
+
+  static HttpResponse<String> delete(SandboxServer s, String runtimeId, String... headers) {
+    return send(s, "DELETE", "/v1/runtimes/" + runtimeId, null, Duration.ofSeconds(10), withAuth(s, headers));
+  }
+
   static String[] withAuth(SandboxServer s, String... headers) {
     for (int i = 0; i < headers.length; i += 2) {
       if (headers[i].equalsIgnoreCase("Authorization")) {

@@ -115,10 +115,22 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
     return new BctrlClient(base, http, pool, requestTimeout, timer, JsonMapper.builder().build());
   }
 
-  /** {@code provisioner/<version>}, the version from the jar manifest or {@code dev}. */
+  /**
+   * {@code provisioner/<version>}: the version the build wrote into {@code version.properties}
+   * (so the library jar has it, not only the executable's manifest), or {@code dev} without it.
+   */
   public static String defaultUserAgent() {
-    String v = BctrlClient.class.getPackage().getImplementationVersion();
-    return "provisioner/" + (v == null || v.isBlank() ? "dev" : v);
+    String v = null;
+    try (var in = BctrlClient.class.getResourceAsStream("/ai/bctrl/provisioner/internal/version.properties")) {
+      if (in != null) {
+        java.util.Properties p = new java.util.Properties();
+        p.load(in);
+        v = p.getProperty("version");
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      v = null;
+    }
+    return "provisioner/" + (v == null || v.isBlank() || v.startsWith("${") ? "dev" : v.strip());
   }
 
   @Override

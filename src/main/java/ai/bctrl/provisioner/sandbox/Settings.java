@@ -1,0 +1,52 @@
+package ai.bctrl.provisioner.sandbox;
+
+import java.util.concurrent.atomic.AtomicReference;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * The behaviour in force: the config and what is made from it (the rate limit, the fault table),
+ * swapped whole by {@link #set}, so a request sees one consistent behaviour. Thread-safe.
+ */
+final class Settings {
+
+  /** One config and the parts made from it. {@code limit} is {@code null} when there is no limit. */
+  record Behaviour(SandboxConfig config, TokenBucket limit, Dice.FaultTable faults) {
+    static Behaviour of(SandboxConfig c) {
+      return new Behaviour(
+          c, c.rate() > 0 ? new TokenBucket(c.rate(), c.burst(), c.nanoTime()) : null, Dice.FaultTable.of(c));
+    }
+  }
+
+  private final AtomicReference<Behaviour> current;
+  private final Scheduler timer;
+
+  /** {@code timer}: the server's own timer threads, for a config that names no scheduler. */
+  Settings(SandboxConfig config, Scheduler timer) {
+    this.current = new AtomicReference<>(Behaviour.of(config));
+    this.timer = timer;
+  }
+
+  Behaviour now() {
+    return current.get();
+  }
+
+  SandboxConfig config() {
+    return current.get().config();
+  }
+
+  /** From the next request on; a new rate limit starts with a full bucket. */
+  void set(SandboxConfig config) {
+    current.set(Behaviour.of(config));
+  }
+
+  /** Where the delays of the config in force are timed. */
+  Scheduler scheduler() {
+    Scheduler s = config().scheduler();
+    return s != null ? s : timer;
+  }
+
+  /** The server's own timer threads (for work kept off the event loop). */
+  Scheduler timer() {
+    return timer;
+  }
+}
