@@ -15,8 +15,12 @@ import reactor.core.scheduler.Scheduler;
  * @param baseUrl the API root, e.g. {@code https://api.bctrl.ai}
  * @param apiKey the bearer key (masked in {@code toString})
  * @param concurrency most create calls in flight at once
- * @param rate most create calls started per second, every attempt counted; 0 = no limit
+ * @param rate most create calls started per second, every attempt counted; 0 = no limit; not used
+ *     with {@code autoRate}
  * @param burst token-bucket burst for {@code rate}
+ * @param autoRate learn each space's rate from the API's answers instead of using {@code rate}
+ *     ({@code --rate auto}): start modestly, climb while calls succeed, cut at a 429
+ * @param maxRate with {@code autoRate}: the ceiling a space's rate never goes above; 0 = none
  * @param maxAttempts attempts per item, the first included; attempts answered 429 do not count
  * @param requestTimeout bound on one whole call
  * @param connectTimeout bound on making a connection
@@ -40,6 +44,8 @@ public record ProvisionerConfig(
     int concurrency,
     double rate,
     int burst,
+    boolean autoRate,
+    double maxRate,
     int maxAttempts,
     Duration requestTimeout,
     Duration connectTimeout,
@@ -70,6 +76,15 @@ public record ProvisionerConfig(
       throw new IllegalArgumentException("rate must be >= 0 (0 = no limit) but was " + rate);
     }
     atLeast("burst", burst, 1);
+    if (!(maxRate >= 0) || Double.isInfinite(maxRate)) {
+      throw new IllegalArgumentException("maxRate must be >= 0 (0 = none) but was " + maxRate);
+    }
+    if (maxRate > 0 && !autoRate) {
+      throw new IllegalArgumentException("maxRate is the ceiling of a learned rate; it needs autoRate");
+    }
+    if (autoRate && burst > 1) {
+      throw new IllegalArgumentException("burst is for a fixed rate; a learned rate spaces its starts evenly");
+    }
     atLeast("maxAttempts", maxAttempts, 1);
     positive("requestTimeout", requestTimeout);
     positive("connectTimeout", connectTimeout);
@@ -111,7 +126,8 @@ public record ProvisionerConfig(
   /** Everything but the key, which shows as {@code ****}. */
   @Override
   public String toString() {
-    return "ProvisionerConfig[baseUrl=" + baseUrl + ", apiKey=****, concurrency=" + concurrency + ", rate=" + rate
+    return "ProvisionerConfig[baseUrl=" + baseUrl + ", apiKey=****, concurrency=" + concurrency + ", rate="
+        + (autoRate ? "auto" + (maxRate > 0 ? " (max " + maxRate + ")" : "") : rate)
         + ", burst=" + burst + ", maxAttempts=" + maxAttempts + ", requestTimeout=" + requestTimeout
         + ", connectTimeout=" + connectTimeout + ", settleDelay=" + settleDelay + ", maxConsecutiveFailures="
         + maxConsecutiveFailures + ", firstListingNotBefore=" + firstListingNotBefore + ", backoffBase="

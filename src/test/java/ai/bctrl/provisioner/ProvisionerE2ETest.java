@@ -1,6 +1,7 @@
 package ai.bctrl.provisioner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.bctrl.provisioner.model.CreateRuntimeRequest;
 import ai.bctrl.provisioner.sandbox.FaultKind;
@@ -186,6 +187,28 @@ class ProvisionerE2ETest {
             .isLessThanOrEqualTo(rate * (window + jitterSeconds) + burst);
       }
     }
+  }
+
+  @Test
+  void aLearnedRateFindsTheSandboxsLimitWastingFewCalls() {
+    SandboxServer s = sandbox(fast().rate(30, 5));
+    List<Item> items = items("auto", 150);
+    List<Double> rates = Collections.synchronizedList(new ArrayList<>());
+    Provisioner p = provisioner(s, settings(s).autoRate().listener(new ProvisionerListener() {
+      @Override
+      public void rateChanged(RateChanged e) {
+        rates.add(e.rate());
+      }
+    }));
+    Outcomes o = run(p, items);
+    SandboxStats st = s.stats();
+    assertEveryItemExactlyOnce(st, items, o);
+    assertThat(rates.get(0)).as("it starts modestly").isCloseTo(10.0, within(0.5));
+    assertThat(rates).as("it climbed past the limit, then was cut below it").anyMatch(r -> r > 30)
+        .anyMatch(r -> r < 30);
+    // each 429 holds the space for its Retry-After (1 s): only a few are answered before the rate
+    // is learned; the bound leaves room for a busy machine's jitter
+    assertThat(st.requests(429)).as("calls answered 429").isBetween(1L, 12L);
   }
 
   @Test

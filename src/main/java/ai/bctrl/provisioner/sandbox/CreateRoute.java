@@ -62,6 +62,11 @@ final class CreateRoute implements Route {
   }
 
   @Override
+  public boolean readsBody() {
+    return true;
+  }
+
+  @Override
   public Mono<Void> handle(HttpServerRequest req, HttpServerResponse res, String requestId) {
     Behaviour b = settings.now();
     StatsRecorder.InFlight inFlight = stats.createStarted(b.config().nanoTime().getAsLong());

@@ -194,6 +194,35 @@ class SandboxBehaviourTest {
   }
 
   @Test
+  void aRateScheduleChangesTheLimitAtItsTimeCountedFromTheServersStart() {
+    AtomicLong nanos = new AtomicLong(5_000_000_000L);
+    SandboxServer s = start(base().rateSchedule(SandboxConfig.parseRateSchedule("1@0s,0.1@10s")).nanoTime(nanos::get));
+    assertThat(post(s, "a", body("k1")).statusCode()).isEqualTo(200);
+    HttpResponse<String> first = post(s, "a", body("k2"));
+    assertThat(first.statusCode()).isEqualTo(429);
+    assertThat(first.headers().firstValue("retry-after")).contains("1");
+    assertThat(json(first).get("error").stringValue())
+        .isEqualTo("Rate limit exceeded: at most 1 creates, stops and deletes per second (burst 1)");
+
+    nanos.addAndGet(9_500_000_000L); // 9.5 s after the start
+    assertThat(post(s, "a", body("k2")).statusCode()).isEqualTo(200);
+    nanos.addAndGet(1_000_000_000L); // 10.5 s: 0.5 token at 1/s, then 0.05 at 0.1/s
+    HttpResponse<String> later = post(s, "a", body("k3"));
+    assertThat(later.statusCode()).isEqualTo(429);
+    assertThat(later.headers().firstValue("retry-after")).contains("5");
+    assertThat(json(later).get("error").stringValue()).contains("at most 0.1 creates");
+    nanos.addAndGet(4_500_000_000L);
+    assertThat(post(s, "a", body("k3")).statusCode()).isEqualTo(200);
+
+    s.reconfigure(s.config().toBuilder().burst(2).build());
+    assertThat(post(s, "a", body("k4")).statusCode()).as("a new bucket starts full").isEqualTo(200);
+    assertThat(post(s, "a", body("k5")).statusCode()).isEqualTo(200);
+    HttpResponse<String> stillSlow = post(s, "a", body("k6"));
+    assertThat(stillSlow.headers().firstValue("retry-after")).as("the schedule still counts from the start").contains("10");
+    assertThat(s.banner()).contains("rate 0.0/s then 1@0s,0.1@10s burst 2");
+  }
+
+  @Test
   void quotaAnswers402BeyondMaxActiveUntilReconfiguredOrStopped() {
     SandboxServer s = start(base().maxActive(2));
     assertThat(post(s, "a", body("k1")).statusCode()).isEqualTo(200);

@@ -42,4 +42,32 @@ final class Converters {
       }
     }
   }
+
+  /** {@code --rate}: a number of starts per second, or {@code auto}. */
+  static final class RateConverter implements ITypeConverter<RateArg> {
+    @Override
+    public RateArg convert(String value) {
+      if (value.strip().equalsIgnoreCase("auto")) {
+        return RateArg.AUTO;
+      }
+      try {
+        return new RateArg(false, Double.parseDouble(value.strip()));
+      } catch (NumberFormatException e) {
+        throw new TypeConversionException("must be calls per second (0 = no limit) or auto, got \"" + value + "\"");
+      }
+    }
+  }
+
+  /** {@code --rate}'s value: {@code auto}, or a fixed rate. */
+  record RateArg(boolean auto, double perSecond) {
+    static final RateArg AUTO = new RateArg(true, 0);
+
+    @Override
+    public String toString() {
+      if (auto) {
+        return "auto";
+      }
+      return perSecond == Math.rint(perSecond) ? String.valueOf((long) perSecond) : String.valueOf(perSecond);
+    }
+  }
 }

@@ -17,12 +17,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The executable: {@code java -jar provisioner.jar [run|validate|sandbox] ...}. Without a command
+ * The executable: {@code java -jar provisioner.jar [run|validate|sandbox|teardown] ...}. Without a command
  * name the arguments are {@code run}'s, so {@code java -jar provisioner.jar manifest.csv} works.
  */
 public final class Main {
   private static final Set<String> TOP_LEVEL =
-      Set.of("run", "validate", "sandbox", "help", "-h", "--help", "-V", "--version");
+      Set.of("run", "validate", "sandbox", "teardown", "help", "-h", "--help", "-V", "--version");
 
   private Main() {}
 
@@ -51,6 +51,7 @@ public final class Main {
     cl.addSubcommand("run", new RunCommand(io));
     cl.addSubcommand("validate", new ValidateCommand(io));
     cl.addSubcommand("sandbox", new SandboxCommand(io));
+    cl.addSubcommand("teardown", new TeardownCommand(io));
     cl.setOut(io.out());
     cl.setErr(io.err());
     cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -81,7 +82,7 @@ public final class Main {
     if (ex instanceof UsageException || ex instanceof LedgerException) {
       return ExitCodes.USAGE;
     }
-    if (ex instanceof ManifestException) {
+    if (ex instanceof ManifestException || ex instanceof UnreadableLedgerException) {
       return ExitCodes.MANIFEST;
     }
     return ExitCodes.INTERNAL;
@@ -118,12 +119,13 @@ public final class Main {
         "  [run] [OPTIONS] MANIFEST     provision every item of MANIFEST",
         "  validate [OPTIONS] MANIFEST  check MANIFEST, print the plan; no network",
         "  sandbox [OPTIONS]            serve a simulated bctrl API on localhost",
+        "  teardown [OPTIONS] LEDGER    stop and delete the runtimes a ledger records",
         "",
         "Try:  java -jar provisioner.jar --sandbox sample-data/runtimes.csv",
         "Help: java -jar provisioner.jar run --help",
         ""
       },
-      footer = {"", "Exit codes: 0 all done, 2 some items not done, 3 stopped early, 64 usage, 65 bad manifest, "
+      footer = {"", "Exit codes: 0 all done, 2 some items not done, 3 stopped early, 64 usage, 65 bad manifest or ledger, "
           + "130/143 interrupted, 1 internal error."})
   static final class Top implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

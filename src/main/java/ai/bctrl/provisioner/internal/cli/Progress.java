@@ -14,8 +14,19 @@ import reactor.core.scheduler.Scheduler;
  * a second; otherwise (a job's log) one plain line every ten seconds.
  */
 final class Progress {
-  /** What progress shows. {@code total} is -1 while the manifest is still being read. */
-  record Snapshot(long done, long total, long inFlight, long retries) {}
+  /**
+   * What progress shows. {@code total} is -1 while the manifest is still being read; {@code
+   * learnedRate} is the rate {@code --rate auto} allows now (summed over spaces), NaN without it.
+   */
+  record Snapshot(long done, long total, long inFlight, long retries, double learnedRate) {
+    Snapshot(long done, long total, long inFlight, long retries) {
+      this(done, total, inFlight, retries, Double.NaN);
+    }
+
+    Snapshot withLearnedRate(double rate) {
+      return new Snapshot(done, total, inFlight, retries, rate);
+    }
+  }
 
   private final PrintWriter err;
   private final boolean terminal;
@@ -83,6 +94,9 @@ final class Progress {
       sb.append(s.done()).append("/?");
     }
     sb.append(String.format(Locale.ROOT, "  %.1f/s  in flight %d  retries %d", rate, s.inFlight(), s.retries()));
+    if (!Double.isNaN(s.learnedRate())) {
+      sb.append(String.format(Locale.ROOT, "  rate %.1f/s", s.learnedRate()));
+    }
     if (s.total() >= 0 && rate > 0 && s.done() < s.total()) {
       long eta = (long) Math.ceil((s.total() - s.done()) / rate);
       sb.append("  ETA ").append(Durations.format(Duration.ofSeconds(eta)));

@@ -1,9 +1,6 @@
 package ai.bctrl.provisioner.internal.cli;
 
-import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -46,9 +43,15 @@ final class RunCommand implements Callable<Integer> {
       description = "Most create calls in flight at once. Default: ${DEFAULT-VALUE}.")
   int concurrency;
 
-  @Option(names = "--rate", paramLabel = "R", defaultValue = "10",
-      description = "Most create calls started per second, every attempt counted; 0 = no limit. Default: ${DEFAULT-VALUE}.")
-  double rate;
+  @Option(names = "--rate", paramLabel = "R", defaultValue = "10", converter = Converters.RateConverter.class,
+      description = "Most create calls started per second, every attempt counted; 0 = no limit; auto = learned "
+          + "from the API's answers, per space (starts modestly, climbs while calls succeed, cuts at a 429). "
+          + "Default: ${DEFAULT-VALUE}.")
+  Converters.RateArg rate;
+
+  @Option(names = "--max-rate", paramLabel = "R",
+      description = "With --rate auto: the ceiling a space's learned rate never goes above. Default: none.")
+  Double maxRate;
 
   @Option(names = "--burst", paramLabel = "B", defaultValue = "1",
       description = "Token-bucket burst for --rate. Default: ${DEFAULT-VALUE}.")
@@ -127,8 +130,17 @@ final class RunCommand implements Callable<Integer> {
     atLeast("--burst", burst, 1);
     atLeast("--max-attempts", maxAttempts, 1);
     atLeast("--max-consecutive-failures", maxConsecutiveFailures, 1);
-    if (!(rate >= 0) || Double.isInfinite(rate)) {
-      throw new UsageException("--rate must be >= 0 (0 = no limit) but was " + rate);
+    if (!rate.auto() && (!(rate.perSecond() >= 0) || Double.isInfinite(rate.perSecond()))) {
+      throw new UsageException("--rate must be >= 0 (0 = no limit) or auto but was " + rate.perSecond());
+    }
+    if (maxRate != null && !rate.auto()) {
+      throw new UsageException("--max-rate is the ceiling of a learned rate; use it with --rate auto");
+    }
+    if (maxRate != null && (!(maxRate > 0) || maxRate.isInfinite())) {
+      throw new UsageException("--max-rate must be > 0 but was " + maxRate);
+    }
+    if (rate.auto() && burst > 1) {
+      throw new UsageException("--burst is for a fixed --rate; --rate auto spaces its starts evenly");
     }
     if (requestTimeout.isZero()) {
       throw new UsageException("--request-timeout must be more than 0");
@@ -139,13 +151,13 @@ final class RunCommand implements Callable<Integer> {
     URI base = null;
     String key = null;
     if (!sandbox) {
-      String url = baseUrl != null ? baseUrl : io.env().getOrDefault("BCTRL_BASE_URL", DEFAULT_BASE_URL);
-      base = parseBaseUrl(url);
-      key = apiKey();
+      base = ApiAccess.baseUrl(baseUrl, io);
+      key = ApiAccess.apiKey(apiKeyFile, io, " (or try --sandbox to run against the simulated API)");
     }
     String space = manifest.space != null ? manifest.space : blankToNull(io.env().get("BCTRL_SPACE_ID"));
     Path ledger = io.workDir().resolve(manifest.ledgerPath(io.workDir(), sandbox));
-    return new RunSettings(manifest, manifestPath(), space, ledger, base, key, concurrency, rate, burst, maxAttempts,
+    return new RunSettings(manifest, manifestPath(), space, ledger, base, key, concurrency, rate.perSecond(), burst,
+        rate.auto(), maxRate == null ? 0 : maxRate, maxAttempts,
         requestTimeout, settleDelay, maxConsecutiveFailures, replaceUnhealthy, deadline, grace,
         summary == null ? null : io.workDir().resolve(summary), reportPath(), sandbox, quiet, noList);
   }
@@ -164,57 +176,6 @@ final class RunCommand implements Callable<Integer> {
     if (value < min) {
       throw new UsageException(option + " must be >= " + min + " but was " + value);
     }
-  }
-
-  private static URI parseBaseUrl(String url) {
-    try {
-      URI u = new URI(url);
-      if (u.getHost() != null && ("https".equalsIgnoreCase(u.getScheme()) || "http".equalsIgnoreCase(u.getScheme()))
-          && u.getUserInfo() == null) {
-        return u;
-      }
-    } catch (java.net.URISyntaxException e) {
-      // reported below
-    }
-    throw new UsageException("--base-url/BCTRL_BASE_URL must be an http(s) URL without credentials, "
-        + "like https://api.bctrl.ai");
-  }
-
-  private String apiKey() {
-    String key;
-    String source;
-    if (apiKeyFile != null) {
-      Path file = io.workDir().resolve(apiKeyFile);
-      source = "--api-key-file " + apiKeyFile;
-      try {
-        key = Files.readString(file, StandardCharsets.UTF_8);
-        if (key.startsWith("\uFEFF")) {
-          key = key.substring(1); // a byte order mark, as some editors save UTF-8
-        }
-        key = key.strip();
-      } catch (IOException e) {
-        throw new UsageException("cannot read --api-key-file " + apiKeyFile + " ("
-            + (e instanceof java.nio.file.NoSuchFileException ? "no such file"
-                : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-                : e.getClass().getSimpleName()) + ")");
-      }
-    } else {
-      key = io.env().get("BCTRL_API_KEY");
-      source = "BCTRL_API_KEY";
-      if (key == null || key.isBlank()) {
-        throw new UsageException("no API key: set BCTRL_API_KEY or pass --api-key-file PATH "
-            + "(or try --sandbox to run against the simulated API)");
-      }
-      key = key.strip();
-    }
-    if (key.isEmpty()) {
-      throw new UsageException(source + " is empty; it must hold the API key");
-    }
-    if (key.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
-      throw new UsageException(source + " holds more than one key-like token or control characters; "
-          + "it must hold the API key alone");
-    }
-    return key;
   }
 
   private static String blankToNull(String s) {

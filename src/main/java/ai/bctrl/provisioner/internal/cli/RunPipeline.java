@@ -98,7 +98,8 @@ final class RunPipeline {
       res.signals(Signals.install(stop::onSignal));
       LedgerState ledgerState = LedgerReader.load(s.ledger(), true);
       ledgerState.repairNotice().ifPresent(n -> io.err().println("provisioner: " + n));
-      Provisioner engine = res.engine(engine(res, ledgerState));
+      LearnedRates learnedRates = s.autoRate() ? new LearnedRates() : null;
+      Provisioner engine = res.engine(engine(res, ledgerState, learnedRates));
       LedgerWriter ledger = res.ledger(LedgerWriter.open(s.ledger()));
       if (s.deadline() != null) {
         res.deadline(stop.deadline(s.deadline()));
@@ -106,7 +107,8 @@ final class RunPipeline {
       KeepShard shard = new KeepShard(s.manifest().shard);
       SkipDone skipDone = new SkipDone(ledgerState, s.replaceUnhealthy(), s.noList(), tally);
       if (!s.quiet()) {
-        res.progress(RunProgress.start(io, tally, engine, s.manifestPath() == null ? null : manifest, shard, skipDone));
+        res.progress(RunProgress.start(io, tally, engine, s.manifestPath() == null ? null : manifest, shard, skipDone,
+            learnedRates == null ? () -> Double.NaN : learnedRates::current));
       }
 
       drain(pipeline(manifest, shard, skipDone, engine, ledger));
@@ -114,6 +116,9 @@ final class RunPipeline {
       res.endCleanly();
       Summary summary = tally.summary();
       summary.retries(Summary.Retries.of(engine.stats().retries()));
+      if (learnedRates != null) {
+        summary.learnedRates(learnedRates.snapshot());
+      }
       summary.files(s.manifestPath() == null ? "-" : s.manifestPath().toString(), s.ledger().toString());
       int code = ExitCodes.of(stop.kind(), tally.isManifestBroken(), tally.notDone());
       Duration wall = Duration.ofNanos(System.nanoTime() - startNanos);
@@ -166,9 +171,9 @@ final class RunPipeline {
    * The engine, pointed at the API or, with {@code --sandbox}, at a simulated one started in this
    * process. After a crash of the previous run, or a stop that left items {@code aborted}, no space
    * is listed before {@code --settle-delay} after the ledger's last change: its calls may still
-   * land.
+   * land. With {@code --rate auto}, {@code learnedRates} listens to it for the summary and progress.
    */
-  private Provisioner engine(RunResources res, LedgerState ledgerState) {
+  private Provisioner engine(RunResources res, LedgerState ledgerState, LearnedRates learnedRates) {
     URI baseUrl = s.baseUrl();
     String apiKey = s.apiKey();
     if (s.sandbox()) {
@@ -192,6 +197,9 @@ final class RunPipeline {
         .clock(clock);
     if (report.enabled()) {
       builder.listener(report.recorder()); // --report: calls, retries, learned rates, the stop
+    }
+    if (s.autoRate()) {
+      builder.autoRate(s.maxRate()).listener(learnedRates);
     }
     LedgerLock lock = res.lock();
     Instant notBefore = ledgerState.lastModified().orElse(clock.instant()).plus(s.settleDelay());

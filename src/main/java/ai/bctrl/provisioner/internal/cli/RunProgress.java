@@ -4,6 +4,7 @@ import ai.bctrl.provisioner.Provisioner;
 import ai.bctrl.provisioner.internal.manifest.ManifestEntry;
 import ai.bctrl.provisioner.internal.manifest.ManifestOptions;
 import ai.bctrl.provisioner.internal.manifest.ManifestReader;
+import java.util.function.DoubleSupplier;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Schedulers;
 
@@ -28,9 +29,10 @@ final class RunProgress {
    * Starts drawing.
    *
    * @param manifest the manifest to precount, or {@code null} for standard input
+   * @param learnedRate with {@code --rate auto}, the rate in force now (else NaN)
    */
   static RunProgress start(Io io, RunTally tally, Provisioner engine, ManifestOptions manifest, KeepShard shard,
-      SkipDone skipDone) {
+      SkipDone skipDone, DoubleSupplier learnedRate) {
     Disposable precount = manifest == null ? null : ManifestReader.read(manifest)
         .transform(shard)
         .filter(e -> e instanceof ManifestEntry.Valid)
@@ -39,10 +41,18 @@ final class RunProgress {
         .count()
         .subscribe(tally::precounted, e -> { });
     Progress progress = new Progress(io.err(), io.terminal(),
-        () -> tally.snapshot(engine.stats().inFlight(), Summary.Retries.of(engine.stats().retries()).total()),
+        () -> tally.snapshot(engine.stats().inFlight(), Summary.Retries.of(engine.stats().retries()).total())
+            .withLearnedRate(learnedRate.getAsDouble()),
         Schedulers.parallel());
     progress.start();
     return new RunProgress(progress, precount);
+  }
+
+  /** Starts drawing what {@code source} tells, with no manifest to count ahead (teardown knows its total). */
+  static RunProgress start(Io io, java.util.function.Supplier<Progress.Snapshot> source) {
+    Progress progress = new Progress(io.err(), io.terminal(), source, Schedulers.parallel());
+    progress.start();
+    return new RunProgress(progress, null);
   }
 
   /** Stops drawing (leaving the screen ready for the summary). Idempotent. */

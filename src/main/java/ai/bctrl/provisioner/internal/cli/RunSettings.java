@@ -18,6 +18,8 @@ record RunSettings(
     int concurrency,
     double rate,
     int burst,
+    boolean autoRate,
+    double maxRate,
     int maxAttempts,
     Duration requestTimeout,
     Duration settleDelay,

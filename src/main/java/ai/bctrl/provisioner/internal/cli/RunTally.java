@@ -62,6 +62,12 @@ final class RunTally {
     notDone.incrementAndGet();
   }
 
+  /** An item kept as {@code stopped} by teardown (no {@code --replace-unhealthy}): skipped, and not done. */
+  void keptStopped() {
+    summary.keptStopped();
+    notDone.incrementAndGet();
+  }
+
   /** Counts each item on its way to the engine; the total is known once {@code items} completes. */
   Flux<Item> countToProvision(Flux<Item> items) {
     return items.doOnNext(item -> toProvision.incrementAndGet()).doOnComplete(() -> totalKnown.set(true));

@@ -8,15 +8,17 @@ import ai.bctrl.provisioner.RetryCause;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.StringJoiner;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * What a run did: counts per outcome, attempts and retries by cause, creates per second, latency
- * percentiles and wall time. Fed one result at a time (from one thread at a time); rendered as
+ * What a run did: counts per outcome, attempts and retries by cause, creates per second, with
+ * {@code --rate auto} each space's learned rate, latency percentiles and wall time. Fed one result at a time (from one thread at a time); rendered as
  * text for standard error and as JSON for {@code --summary}. Holds no secret: it sees no request.
  * Constant memory: latencies go into a fixed-bucket histogram ({@link Latencies}, exact below one
  * second), the same the run report uses, so the two show the same percentiles.
@@ -28,6 +30,7 @@ final class Summary {
   private long attempts;
   private long skippedDone;
   private long keptUnhealthy;
+  private long keptStopped;
   private long keptUnknown;
   private long unknownNoList;
   private Retries retries = Retries.NONE;
@@ -36,6 +39,7 @@ final class Summary {
   private int exitCode = -1;
   private String manifest;
   private String ledger;
+  private List<LearnedRate> learnedRates;
 
   /** Retries by cause, as the engine counts them. */
   record Retries(long rateLimited, long server5xx, long timeout, long reset, long other) {
@@ -52,6 +56,25 @@ final class Summary {
       return rateLimited + server5xx + timeout + reset + other;
     }
   }
+
+  /**
+   * With {@code --rate auto}, one space's learned rate.
+   *
+   * @param settled the rate in force when the run ended, per second
+   * @param lowest the lowest rate it used
+   * @param highest the highest rate it used
+   * @param calls create calls that ended in that space
+   * @param rateLimited of those, how many were answered 429
+   */
+  record LearnedRate(String spaceId, double settled, double lowest, double highest, long calls, long rateLimited) {
+    /** The share of calls answered 429, 0..1. */
+    double rateLimitedShare() {
+      return calls == 0 ? 0 : (double) rateLimited / calls;
+    }
+  }
+
+  /** Spaces listed one a line in the text; the JSON has them all. */
+  static final int LEARNED_RATE_LINES = 10;
 
   Summary() {
     for (Outcome o : Outcome.values()) {
@@ -84,6 +107,11 @@ final class Summary {
 
   synchronized void keptUnhealthy() {
     keptUnhealthy++;
+  }
+
+  /** An item last {@code stopped} by teardown, kept. */
+  synchronized void keptStopped() {
+    keptStopped++;
   }
 
   synchronized long count(Outcome o) {
@@ -120,6 +148,11 @@ final class Summary {
     this.ledger = ledger;
   }
 
+  /** With {@code --rate auto}: each space's learned rate. */
+  synchronized void learnedRates(List<LearnedRate> rates) {
+    this.learnedRates = List.copyOf(rates);
+  }
+
   synchronized void finish(Duration wall, String stoppedBecause, int exitCode) {
     this.wall = wall;
     this.stoppedBecause = stoppedBecause;
@@ -147,13 +180,18 @@ final class Summary {
     StringBuilder sb = new StringBuilder();
     StringJoiner counts = new StringJoiner(", ");
     for (Outcome o : Outcome.values()) {
-      counts.add(outcomes.get(o) + " " + o.wire());
+      if (!o.isTeardown() || outcomes.get(o) > 0) {     // a run never ends items stopped or deleted
+        counts.add(outcomes.get(o) + " " + o.wire());
+      }
     }
     sb.append("summary:\n");
     sb.append("  items      ").append(counts);
     sb.append("; ").append(skippedDone).append(" already done");
     if (keptUnhealthy > 0) {
       sb.append(", ").append(keptUnhealthy).append(" kept unhealthy");
+    }
+    if (keptStopped > 0) {
+      sb.append(", ").append(keptStopped).append(" kept stopped");
     }
     if (keptUnknown > 0) {
       sb.append(", ").append(keptUnknown).append(" left unknown (--no-list)");
@@ -171,6 +209,9 @@ final class Summary {
         .append(retries.reset).append(" after reset")
         .append(retries.other > 0 ? ", " + retries.other + " other" : "").append(")\n");
     sb.append("  rate       ").append(String.format(Locale.ROOT, "%.1f creates/s", createsPerSecond())).append('\n');
+    if (learnedRates != null) {
+      renderLearnedRates(sb);
+    }
     if (latencyCount > 0) {
       sb.append("  latency    p50 ").append(percentile(50)).append("ms, p90 ").append(percentile(90))
           .append("ms, p99 ").append(percentile(99)).append("ms, max ").append(percentile(100)).append("ms\n");
@@ -187,6 +228,26 @@ final class Summary {
     return sb.toString();
   }
 
+  private void renderLearnedRates(StringBuilder sb) {
+    if (learnedRates.isEmpty()) {
+      sb.append("  learned    no rate: no call was made\n");
+      return;
+    }
+    for (int i = 0; i < learnedRates.size() && i < LEARNED_RATE_LINES; i++) {
+      LearnedRate r = learnedRates.get(i);
+      sb.append(i == 0 ? "  learned    " : "             ")
+          .append(learnedRates.size() > 1 ? r.spaceId() + ": " : "")
+          .append(String.format(Locale.ROOT, "settled at %.1f/s (lowest %.1f, highest %.1f); %d of %d calls answered "
+              + "429 (%.1f%%)", r.settled(), r.lowest(), r.highest(), r.rateLimited(), r.calls(),
+              100 * r.rateLimitedShare()))
+          .append('\n');
+    }
+    if (learnedRates.size() > LEARNED_RATE_LINES) {
+      sb.append("             and ").append(learnedRates.size() - LEARNED_RATE_LINES)
+          .append(" more spaces (--summary has them all)\n");
+    }
+  }
+
   /** The same as JSON. */
   synchronized String json() {
     JsonMapper mapper = JsonMapper.builder().build();
@@ -199,6 +260,7 @@ final class Summary {
     }
     root.put("alreadyDone", skippedDone);
     root.put("keptUnhealthy", keptUnhealthy);
+    root.put("keptStopped", keptStopped);
     root.put("keptUnknown", keptUnknown);
     root.put("unknownNoList", unknownNoList);
     root.put("attempts", attempts);
@@ -209,6 +271,21 @@ final class Summary {
     r.put("reset", retries.reset);
     r.put("other", retries.other);
     root.put("createsPerSecond", Math.round(createsPerSecond() * 100) / 100.0);
+    if (learnedRates == null) {
+      root.putNull("learnedRates");
+    } else {
+      ArrayNode a = root.putArray("learnedRates");
+      for (LearnedRate lr : learnedRates) {
+        ObjectNode n = a.addObject();
+        n.put("spaceId", lr.spaceId());
+        n.put("settledPerSecond", round2(lr.settled()));
+        n.put("lowestPerSecond", round2(lr.lowest()));
+        n.put("highestPerSecond", round2(lr.highest()));
+        n.put("calls", lr.calls());
+        n.put("rateLimited429", lr.rateLimited());
+        n.put("rateLimitedShare", Math.round(lr.rateLimitedShare() * 10_000) / 10_000.0);
+      }
+    }
     ObjectNode l = root.putObject("latencyMs");
     Map<String, Long> ps = new LinkedHashMap<>();
     ps.put("p50", percentile(50));
@@ -226,5 +303,9 @@ final class Summary {
     root.put("stopped", stoppedBecause);
     root.put("exitCode", exitCode);
     return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+  }
+
+  private static double round2(double v) {
+    return Math.round(v * 100) / 100.0;
   }
 }

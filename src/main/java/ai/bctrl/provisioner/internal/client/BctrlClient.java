@@ -177,6 +177,37 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
   }
 
   /**
+   * {@code POST /v1/runtimes/{runtimeId}/stop}, without a body. Stop is safe to repeat (a second one
+   * answers 409 {@code runtime.not_active}), so a transport failure is reported as it is, without
+   * telling whether the request was written: the engine simply retries it.
+   */
+  @Override
+  public Mono<Reply> stop(String runtimeId) {
+    return runtimeCall(http.post().uri(base + "/v1/runtimes/" + encodePath(runtimeId) + "/stop")
+        .send(Mono.empty()));
+  }
+
+  /** {@code DELETE /v1/runtimes/{runtimeId}}; safe to repeat (a second one answers 404), as {@link #stop}. */
+  @Override
+  public Mono<Reply> delete(String runtimeId) {
+    return runtimeCall(http.delete().uri(base + "/v1/runtimes/" + encodePath(runtimeId)));
+  }
+
+  /** One call on a runtime by its id: its answer, bounded by the request timeout; never its body as a runtime. */
+  private Mono<Reply> runtimeCall(HttpClient.ResponseReceiver<?> call) {
+    return Mono.defer(() -> call
+        .responseSingle((res, content) -> content.asByteArray()
+            .defaultIfEmpty(new byte[0])
+            .map(bytes -> withoutRuntime(toReply(res.status().code(), res.responseHeaders(), bytes))))
+        .timeout(requestTimeout, timer)
+        .onErrorMap(e -> !(e instanceof TransportException), e -> transportError(e, true, true)));
+  }
+
+  private static Reply withoutRuntime(Reply r) {
+    return r.runtime() == null ? r : new Reply(r.status(), null, r.error(), r.requestId(), r.retryAfter());
+  }
+
+  /**
    * Releases the connection pool: waits (up to 5 s) for it to close, except on a thread where
    * Reactor forbids blocking (a Netty or parallel thread), where it starts the release and returns.
    */

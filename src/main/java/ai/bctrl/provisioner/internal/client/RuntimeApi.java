@@ -4,8 +4,9 @@ import ai.bctrl.provisioner.Item;
 import reactor.core.publisher.Mono;
 
 /**
- * The two calls the engine makes. {@link BctrlClient} is the real one; engine tests use fakes.
- * Both are cold: nothing is sent until subscription, and cancelling cancels the call.
+ * The calls the engine makes: create and list to provision, stop and delete to tear down. {@link
+ * BctrlClient} is the real one; engine tests use fakes. All are cold: nothing is sent until
+ * subscription, and cancelling cancels the call.
  */
 public interface RuntimeApi {
 
@@ -22,4 +23,22 @@ public interface RuntimeApi {
    * @param cursor the {@code nextCursor} of the previous page, or {@code null} for the first
    */
   Mono<ListPage> listPage(String spaceId, String cursor);
+
+  /**
+   * One {@code POST /v1/runtimes/{runtimeId}/stop}. Emits the answer, whatever its status, or errors
+   * with a {@link TransportException} when there was no complete answer. A fake that only creates
+   * and lists need not implement it.
+   */
+  default Mono<Reply> stop(String runtimeId) {
+    return Mono.error(new UnsupportedOperationException("this RuntimeApi cannot stop runtimes"));
+  }
+
+  /**
+   * One {@code DELETE /v1/runtimes/{runtimeId}}. Emits the answer, whatever its status, or errors
+   * with a {@link TransportException} when there was no complete answer. A fake that only creates
+   * and lists need not implement it.
+   */
+  default Mono<Reply> delete(String runtimeId) {
+    return Mono.error(new UnsupportedOperationException("this RuntimeApi cannot delete runtimes"));
+  }
 }

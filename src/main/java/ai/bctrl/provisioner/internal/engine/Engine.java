@@ -50,29 +50,38 @@ public final class Engine {
    */
   public static final int MAX_LISTING_CALLS = 4;
 
-  private final RuntimeApi api;
-  private final ProvisionerConfig cfg;
-  private final Scheduler scheduler;
-  private final Clock clock;
-  private final CallGate gate;
-  private final TokenBucket limiter;
-  private final Backoff backoff;
-  private final Lister lister;
+  // package-private: a Teardown run shares them (the same limits, not a copy)
+  final RuntimeApi api;
+  final ProvisionerConfig cfg;
+  final Scheduler scheduler;
+  final Clock clock;
+  final CallGate gate;
+  final StartLimiter limiter;
+  final Backoff backoff;
+  final Lister lister;
   private final SettleListings settleListings;
-  private final StatsRecorder stats = new StatsRecorder();
-  private final int maxPending;
-  private final Listeners listeners;
-  private final Set<Run> runs = ConcurrentHashMap.newKeySet();
+  final StatsRecorder stats = new StatsRecorder();
+  final int maxPending;
+  final Listeners listeners;
+  /** Runs going, provisioning and teardown, for {@link #close()}. */
+  final Set<Closing> runs = ConcurrentHashMap.newKeySet();
   private final Set<String> keysInFlight = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   public Engine(RuntimeApi api, ProvisionerConfig cfg, Random random) {
+    this(api, cfg, random, cfg.autoRate()
+        ? new LearnedRateLimiter(cfg.maxRate(), cfg.scheduler(), new Listeners(cfg.listeners()))
+        : new FixedRateLimiter(new TokenBucket(cfg.rate(), cfg.burst(), cfg.scheduler())));
+  }
+
+  /** With the given start limiter instead of the one {@code cfg} describes (benchmarks compare them). */
+  public Engine(RuntimeApi api, ProvisionerConfig cfg, Random random, StartLimiter limiter) {
     this.api = api;
     this.cfg = cfg;
     this.scheduler = cfg.scheduler();
     this.clock = cfg.clock();
     this.gate = new CallGate(cfg.concurrency());
-    this.limiter = new TokenBucket(cfg.rate(), cfg.burst(), scheduler);
+    this.limiter = limiter;
     this.backoff = new Backoff(cfg.backoffBase(), cfg.backoffCap(), random);
     this.lister = new Lister(api, new CallGate(MAX_LISTING_CALLS), backoff, Math.max(3, cfg.maxAttempts()),
         cfg.maxRetryAfter(), scheduler, clock, stats, cfg.baseUrl().toString());
@@ -103,29 +112,47 @@ public final class Engine {
   }
 
   /**
+   * A teardown run: see {@code Provisioner#teardown}. It takes the same slots, starts and 429 pauses
+   * as every provisioning run of this engine.
+   */
+  public Flux<ItemResult> teardown(Flux<ItemResult> runtimes, Publisher<Duration> stop, boolean keepStopped) {
+    return Flux.defer(() -> closed ? Flux.error(closedException())
+        : new Teardown(this, keepStopped).results(runtimes, stop));
+  }
+
+  /** A run that {@link #close()} must stop: it completes once the run has ended. */
+  interface Closing {
+    Mono<Void> close();
+  }
+
+  /**
    * Rejects new runs, stops every run going (calls in flight are cut, started items end {@code
    * ABORTED}, then each run errors with {@link ProvisionerClosedException}); completes when every
    * run has ended. Idempotent.
    */
   public Mono<Void> close() {
     closed = true;
-    return Mono.when(runs.stream().map(Run::close).toList());
+    return Mono.when(runs.stream().map(Closing::close).toList());
   }
 
   public boolean isClosed() {
     return closed;
   }
 
-  private static ProvisionerClosedException closedException() {
+  static ProvisionerClosedException closedException() {
     return new ProvisionerClosedException("the provisioner is closed; build a new one to provision more");
   }
 
-  private long now() {
+  long now() {
     return scheduler.now(TimeUnit.NANOSECONDS);
   }
 
+  boolean closed() {
+    return closed;
+  }
+
   /** One run of the pipeline. */
-  private final class Run {
+  private final class Run implements Closing {
     private final boolean listFirst;
     private final RunControl control = new RunControl(scheduler, listeners);
     private final Sinks.Empty<Void> ended = Sinks.empty();
@@ -161,7 +188,8 @@ public final class Engine {
     }
 
     /** Stops this run as a close does; completes when it has ended. */
-    Mono<Void> close() {
+    @Override
+    public Mono<Void> close() {
       control.fatal(closedException(), true);
       return ended.asMono();
     }
@@ -251,7 +279,7 @@ public final class Engine {
      */
     private Mono<ItemResult> attempt(ItemRun st) {
       return control.whileRunning(gate.acquire())
-          .flatMap(permit -> control.waitWhileRunning(limiter.acquire())
+          .flatMap(permit -> control.waitWhileRunning(limiter.acquire(st.item.spaceId()))
               .then(Mono.defer(() -> call(st, permit)))
               .doFinally(s -> permit.release()))
           .flatMap(v -> decide(st, v));
@@ -291,7 +319,7 @@ public final class Engine {
               listeners.attemptEnded(new AttemptEnded(st.item.key(), st.item.spaceId(), attempt, v.httpStatus(),
                   v.errorCode(), v.cause(), Duration.ofNanos(st.lastEnd - start), result(v.kind())));
             }
-            runEffects(st, v);
+            runEffects(st, v, start);
             end.run();
           })
           .doOnCancel(() -> {
@@ -306,7 +334,7 @@ public final class Engine {
      * What an answer means for the whole run, applied before its slot is given back, so that no
      * call can start on the strength of a slot that a fatal answer or a 429 pause should stop.
      */
-    private void runEffects(ItemRun st, Verdict v) {
+    private void runEffects(ItemRun st, Verdict v, long start) {
       switch (v.kind()) {
         case CREATED, UNHEALTHY -> succeeded();
         case KEY_REJECTED -> control.fatal(new ApiKeyRejectedException("the API rejected the API key ("
@@ -318,10 +346,10 @@ public final class Engine {
       if (v.cause() == RetryCause.RATE_LIMITED) {
         st.rateLimited++;
         Duration pause = v.retryAfter() != null ? v.retryAfter() : backoff.ceiling(st.rateLimited);
-        if (pause.compareTo(cfg.maxRetryAfter()) <= 0) {
-          limiter.pause(pause);
-        }
+        limiter.rateLimited(st.item.spaceId(), start, pause.compareTo(cfg.maxRetryAfter()) <= 0 ? pause : null);
         st.pause = pause;
+      } else {
+        limiter.answered(st.item.spaceId(), start);
       }
     }
 

@@ -84,6 +84,22 @@ class MainTest {
   }
 
   @Test
+  void aRateThatIsNeitherANumberNorAutoIsOneLine() {
+    assertOneLineUsageError(run("m.csv", "--rate", "fast"),
+        "provisioner run: Invalid value for option '--rate': must be calls per second (0 = no limit) or auto, "
+            + "got \"fast\"; see 'java -jar provisioner.jar run --help'");
+  }
+
+  @Test
+  void aMaxRateNeedsRateAuto() {
+    assertOneLineUsageError(run("m.csv", "--max-rate", "50"),
+        "provisioner: --max-rate is the ceiling of a learned rate; use it with --rate auto");
+    err.getBuffer().setLength(0);
+    assertOneLineUsageError(run("m.csv", "--rate", "auto", "--burst", "5"),
+        "provisioner: --burst is for a fixed --rate; --rate auto spaces its starts evenly");
+  }
+
+  @Test
   void zeroConcurrencyIsRefusedByName() {
     assertOneLineUsageError(run("m.csv", "--concurrency", "0"), "provisioner: --concurrency must be >= 1 but was 0");
   }
@@ -230,6 +246,17 @@ class MainTest {
     assertThat(Files.readString(dir.resolve("s.json"))).contains("\"created\" : 2", "m.sandbox.ledger.csv\"",
         "\"exitCode\" : 0");
     assertThat(dir.resolve("m.sandbox.ledger.csv.lock")).doesNotExist();
+  }
+
+  @Test
+  void aSandboxRunWithALearnedRateSummarisesIt() throws IOException {
+    assertThat(run("m.csv", "--sandbox", "--quiet", "--rate", "auto", "--max-rate", "50", "--summary", "s.json"))
+        .isZero();
+    // the controller starts at 10/s and may climb while calls succeed: how far depends on timing
+    assertThat(err.toString()).contains("2 created").containsPattern(
+        "  learned    settled at 1\\d\\.\\d/s \\(lowest 10\\.0, highest 1\\d\\.\\d\\); 0 of 2 calls answered 429 \\(0\\.0%\\)");
+    assertThat(Files.readString(dir.resolve("s.json"))).containsPattern("\"settledPerSecond\" : 1\\d\\.\\d")
+        .contains("\"calls\" : 2");
   }
 
   @Test

@@ -17,6 +17,12 @@ class ProgressTest {
   }
 
   @Test
+  void showsTheLearnedRateWithRateAuto() {
+    assertThat(Progress.line(new Progress.Snapshot(50, 200, 8, 3).withLearnedRate(38.64), 10))
+        .isEqualTo("[#####...............] 50/200  5.0/s  in flight 8  retries 3  rate 38.6/s  ETA 30s");
+  }
+
+  @Test
   void showsAnUnknownTotalWhileTheManifestIsStillRead() {
     assertThat(Progress.line(new Progress.Snapshot(5, -1, 2, 0), 1)).isEqualTo("5/?  5.0/s  in flight 2  retries 0");
   }

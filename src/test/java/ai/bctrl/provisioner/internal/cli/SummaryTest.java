@@ -59,4 +59,36 @@ class SummaryTest {
         .contains("\"wallTimeMs\" : 2000")
         .contains("\"exitCode\" : 2");
   }
+
+  @Test
+  void withALearnedRateShowsEachSpacesSettledLowestAndHighestRateAnd429s() {
+    Summary s = new Summary();
+    s.add(r(Outcome.CREATED, 1, 100));
+    s.learnedRates(java.util.List.of(new Summary.LearnedRate("sp_a", 38.64, 10, 49.6, 2000, 12),
+        new Summary.LearnedRate("sp_b", 5, 2.5, 10, 40, 0)));
+    s.finish(Duration.ofSeconds(1), null, 0);
+    assertThat(s.render()).contains("  rate       1.0 creates/s\n"
+        + "  learned    sp_a: settled at 38.6/s (lowest 10.0, highest 49.6); 12 of 2000 calls answered 429 (0.6%)\n"
+        + "             sp_b: settled at 5.0/s (lowest 2.5, highest 10.0); 0 of 40 calls answered 429 (0.0%)\n"
+        + "  latency ");
+    assertThat(s.json()).contains("\"learnedRates\" : [ {\n"
+        + "    \"spaceId\" : \"sp_a\",\n"
+        + "    \"settledPerSecond\" : 38.64,\n"
+        + "    \"lowestPerSecond\" : 10.0,\n"
+        + "    \"highestPerSecond\" : 49.6,\n"
+        + "    \"calls\" : 2000,\n"
+        + "    \"rateLimited429\" : 12,\n"
+        + "    \"rateLimitedShare\" : 0.006\n"
+        + "  }, {");
+  }
+
+  @Test
+  void aFixedRateHasNoLearnedRates() {
+    Summary s = new Summary();
+    assertThat(s.render()).doesNotContain("learned");
+    assertThat(s.json()).contains("\"learnedRates\" : null");
+    Summary one = new Summary();
+    one.learnedRates(java.util.List.of(new Summary.LearnedRate("sp_a", 20, 10, 40, 100, 1)));
+    assertThat(one.render()).contains("  learned    settled at 20.0/s (lowest 10.0, highest 40.0); 1 of 100 calls");
+  }
 }
