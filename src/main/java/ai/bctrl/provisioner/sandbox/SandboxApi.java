@@ -3,6 +3,7 @@ package ai.bctrl.provisioner.sandbox;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -71,12 +72,14 @@ final class SandboxApi {
         .route(req -> true, on(notFound));
   }
 
-  /** {@code route}, with a fresh request id set on the response first. */
+  /** {@code route}, with a fresh request id set on the response first, and the body read first unless the route reads it. */
   private BiFunction<HttpServerRequest, HttpServerResponse, Publisher<Void>> on(Route route) {
     return (req, res) -> {
       String requestId = requestPrefix + Long.toString(requestSeq.incrementAndGet(), 36);
       res.header("x-request-id", requestId);
-      return route.handle(req, res, requestId);
+      return route.readsBody()
+          ? route.handle(req, res, requestId)
+          : req.receive().then(Mono.defer(() -> Mono.from(route.handle(req, res, requestId))));
     };
   }
 

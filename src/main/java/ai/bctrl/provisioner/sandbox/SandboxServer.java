@@ -165,7 +165,10 @@ public final class SandboxServer implements AutoCloseable {
   static String describe(SandboxConfig c) {
     Map<FaultKind, Double> f = c.effectiveFaults();
     return "latency " + fmt(c.latencyMin()) + ".." + fmt(c.latencyMax())
-        + ", " + (c.rate() > 0 ? "rate " + c.rate() + "/s burst " + c.burst() : "no rate limit")
+        + ", " + (c.rate() > 0 || !c.rateSchedule().isEmpty()
+            ? "rate " + c.rate() + "/s" + (c.rateSchedule().isEmpty() ? "" : " then " + c.rateSchedule().stream()
+                .map(SandboxConfig.RateStep::toString).collect(Collectors.joining(","))) + " burst " + c.burst()
+            : "no rate limit")
         + ", " + (f.isEmpty() ? "no faults"
             : "faults " + f.entrySet().stream().map(e -> e.getKey().wire() + "=" + e.getValue())
                 .collect(Collectors.joining(",")) + " (hold " + fmt(c.hold()) + ")")
