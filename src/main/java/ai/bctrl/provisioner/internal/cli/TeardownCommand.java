@@ -163,14 +163,19 @@ final class TeardownCommand implements Callable<Integer> {
    * @throws UnreadableLedgerException when it cannot be read
    */
   static TeardownTargets read(Path ledger, boolean keepStopped, boolean noList) {
-    if (!Files.exists(ledger)) {
-      throw new UnreadableLedgerException("ledger " + ledger + ": no such file; give the ledger a run wrote", null);
-    }
+    requireLedger(ledger);
     try {
       return TeardownTargets.read(ledger, keepStopped, noList);
     } catch (LedgerException e) {
       throw new UnreadableLedgerException(e.getMessage().replace("pick another --ledger", "check the LEDGER argument"),
           e);
+    }
+  }
+
+  /** A ledger that is not there: exit 65 before anything (a lock file beside it, say) is made. */
+  static void requireLedger(Path ledger) {
+    if (!Files.exists(ledger)) {
+      throw new UnreadableLedgerException("ledger " + ledger + ": no such file; give the ledger a run wrote", null);
     }
   }
 

@@ -9,7 +9,6 @@ import ai.bctrl.provisioner.internal.ledger.LedgerLockedException;
 import ai.bctrl.provisioner.internal.ledger.LedgerReader;
 import ai.bctrl.provisioner.internal.ledger.LedgerState;
 import ai.bctrl.provisioner.internal.ledger.LedgerWriter;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -78,9 +77,7 @@ final class TeardownPipeline {
 
   private int runToEnd() {
     long startNanos = System.nanoTime();
-    if (!Files.exists(s.ledger())) {                     // no lock file beside a ledger that is not there
-      TeardownCommand.read(s.ledger(), s.keepStopped(), s.noList());
-    }
+    TeardownCommand.requireLedger(s.ledger());           // no lock file beside a ledger that is not there
     RunResources res = new RunResources(lock(), watchdog);
     Scheduler ledgerThread = Schedulers.newSingle("ledger-writer", true);
     try {

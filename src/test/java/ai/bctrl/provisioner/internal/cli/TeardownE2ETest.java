@@ -175,6 +175,15 @@ class TeardownE2ETest {
     assertThat(last(ledger)).containsKeys("web#r1", "web#6#r1");
   }
 
+  @Test
+  void aLedgerThatIsNotThereExits65AndLeavesNoLockFile() {
+    assertThat(cli("teardown", "nope.ledger.csv", "--yes")).isEqualTo(65);
+    assertThat(err.toString()).isEqualTo("provisioner: ledger " + dir.resolve("nope.ledger.csv")
+        + ": no such file; give the ledger a run wrote\n");
+    assertThat(dir.resolve("nope.ledger.csv.lock")).doesNotExist();
+    assertThat(cli("teardown", "nope.ledger.csv", "--dry-run")).isEqualTo(65);
+  }
+
   static Set<String> ids(Map<String, ItemResult> last) {
     return last.values().stream().map(ItemResult::runtimeId).filter(id -> id != null)
         .collect(Collectors.toCollection(TreeSet::new));
