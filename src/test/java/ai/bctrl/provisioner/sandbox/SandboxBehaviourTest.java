@@ -223,6 +223,47 @@ class SandboxBehaviourTest {
   }
 
   @Test
+  void theStatsGiveTheMostCreatesInOneSecondAndTheFirstAndLastArrival() {
+    AtomicLong nanos = new AtomicLong(7_000_000_000L);
+    long epoch = 1_767_323_045_000L;
+    java.time.Clock clock = new java.time.Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return java.time.ZoneOffset.UTC;
+      }
+
+      @Override
+      public java.time.Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public java.time.Instant instant() {
+        return java.time.Instant.ofEpochMilli(epoch + nanos.get() / 1_000_000);
+      }
+    };
+    SandboxServer s = start(base().nanoTime(nanos::get).clock(clock).rate(2, 1));
+    assertThat(s.stats().maxStartsInOneSecond()).isZero();
+    assertThat(s.stats().firstCreateEpochMillis()).isNull();
+    JsonNode none = json(SandboxHttp.send(s, "GET", "/__sandbox/stats", null, Duration.ofSeconds(5)));
+    assertThat(none.get("firstCreateEpochMillis").isNull()).isTrue();
+    assertThat(none.get("lastCreateEpochMillis").isNull()).isTrue();
+    for (long stepMs : new long[] {0, 500, 400, 300, 1300}) { // arrivals at 0, 0.5, 0.9, 1.2, 2.5 s
+      nanos.addAndGet(stepMs * 1_000_000);
+      post(s, "a", body("k"));
+    }
+    SandboxStats st = s.stats();
+    assertThat(st.maxStartsInOneSecond()).as("0, 0.5, 0.9 s (or 0.5, 0.9, 1.2 s), 429s included").isEqualTo(3);
+    assertThat(st.requests(429)).isPositive();
+    assertThat(st.firstCreateEpochMillis()).isEqualTo(epoch + 7_000);
+    assertThat(st.lastCreateEpochMillis()).isEqualTo(epoch + 9_500);
+    JsonNode n = json(SandboxHttp.send(s, "GET", "/__sandbox/stats", null, Duration.ofSeconds(5)));
+    assertThat(n.get("maxStartsInOneSecond").intValue()).isEqualTo(3);
+    assertThat(n.get("firstCreateEpochMillis").longValue()).isEqualTo(epoch + 7_000);
+    assertThat(n.get("lastCreateEpochMillis").longValue()).isEqualTo(epoch + 9_500);
+  }
+
+  @Test
   void quotaAnswers402BeyondMaxActiveUntilReconfiguredOrStopped() {
     SandboxServer s = start(base().maxActive(2));
     assertThat(post(s, "a", body("k1")).statusCode()).isEqualTo(200);

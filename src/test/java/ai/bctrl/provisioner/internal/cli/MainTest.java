@@ -272,6 +272,27 @@ class MainTest {
   }
 
   @Test
+  void sandboxRefusesABadRateScheduleInOneLineNamingThePart() {
+    assertOneLineUsageError(run("sandbox", "--rate-schedule", "60@0s,20@soon"),
+        "provisioner: --rate-schedule: time must be a duration like 30s, got \"soon\" in \"20@soon\"");
+  }
+
+  @Test
+  void sandboxTakesNoListAndARateSchedule() {
+    SandboxCommand c = new SandboxCommand(null);
+    new picocli.CommandLine(c).parseArgs("--no-list", "--rate", "5", "--burst", "3", "--rate-schedule", "60@0s,20@30s");
+    ai.bctrl.provisioner.sandbox.SandboxConfig config = c.config();
+    assertThat(config.noList()).isTrue();
+    assertThat(config.rate()).isEqualTo(5);
+    assertThat(config.burst()).isEqualTo(3);
+    assertThat(config.rateSchedule()).hasToString("[60@0s, 20@30s]");
+    SandboxCommand none = new SandboxCommand(null);
+    new picocli.CommandLine(none).parseArgs();
+    assertThat(none.config().noList()).isFalse();
+    assertThat(none.config().rateSchedule()).isEmpty();
+  }
+
+  @Test
   void aBadBatchIsAUsageErrorNamingTheFlag() {
     assertThat(run("m.csv", "--batch", "a:b")).isEqualTo(64);
     assertThat(err.toString()).startsWith("provisioner: --batch must be").hasLineCount(1);
