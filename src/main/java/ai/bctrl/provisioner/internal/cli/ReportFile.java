@@ -97,7 +97,8 @@ final class ReportFile {
     }
     write(new ReportPage("Provisioning run", "create calls", startedAt, wall, exitCode,
         why != null ? why : why(exitCode, summary), settings(s), figures(summary),
-        s.rate() > 0 ? s.rate() : null, s.concurrency(), "provisioner " + version()), redactor, io);
+        !s.autoRate() && s.rate() > 0 ? s.rate() : null, s.concurrency(), "provisioner " + version()),
+        redactor, io);
   }
 
   /**
@@ -166,7 +167,11 @@ final class ReportFile {
     add(out, "--defaults", m.defaults == null ? null : m.defaults.toString());
     add(out, "--max-items", m.maxItems == null ? null : m.maxItems.toString());
     out.add(new ReportPage.Setting("--concurrency", Integer.toString(s.concurrency())));
-    out.add(new ReportPage.Setting("--rate", s.rate() == 0 ? "0 (no limit)" : num(s.rate()) + " per second"));
+    out.add(new ReportPage.Setting("--rate", s.autoRate() ? "auto (learned per space)"
+        : s.rate() == 0 ? "0 (no limit)" : num(s.rate()) + " per second"));
+    if (s.autoRate() && s.maxRate() > 0) {
+      out.add(new ReportPage.Setting("--max-rate", num(s.maxRate()) + " per second"));
+    }
     out.add(new ReportPage.Setting("--burst", Integer.toString(s.burst())));
     out.add(new ReportPage.Setting("--max-attempts", Integer.toString(s.maxAttempts())));
     out.add(new ReportPage.Setting("--request-timeout", Durations.format(s.requestTimeout())));

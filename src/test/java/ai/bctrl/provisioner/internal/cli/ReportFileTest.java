@@ -59,6 +59,16 @@ class ReportFileTest {
   }
 
   @Test
+  void aRunWithALearnedRateChartsItPerSpace() throws IOException {
+    Files.writeString(dir.resolve("m.csv"), "key,name,count\na,alpha,6\n");
+    assertThat(run("m.csv", "--sandbox", "--quiet", "--rate", "auto", "--max-rate", "50", "--report", "r.html"))
+        .as(err.toString()).isZero();
+    String html = Files.readString(dir.resolve("r.html"));
+    assertThat(html).contains("<th>--rate</th><td>auto (learned per space)</td>", "<th>--max-rate</th><td>50 per second</td>",
+        "id=\"chart-learned-rate\"", "Learned rate, by space", "space-1");
+  }
+
+  @Test
   void aReportInADirectoryThatDoesNotExistIsRefusedBeforeAnythingRuns() throws IOException {
     Files.writeString(dir.resolve("m.csv"), "key,name\na,alpha\n");
     int code = run("m.csv", "--sandbox", "--quiet", "--report", "nowhere/r.html");
