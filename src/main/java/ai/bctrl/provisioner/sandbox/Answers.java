@@ -45,9 +45,9 @@ final class Answers {
 
   /** 429 {@code rate_limited} for a call the rate limit of {@code b} refused; a token is back in {@code waitNanos}. */
   Answer rateLimited(Settings.Behaviour b, long waitNanos, String requestId) {
-    return rateLimited("Rate limit exceeded: at most " + num(b.config().rate())
+    return rateLimited("Rate limit exceeded: at most " + num(b.limit().rateNow())
         + " creates, stops and deletes per second (burst " + b.config().burst() + ")",
-        TokenBucket.retryAfterSeconds(waitNanos), requestId);
+        RateLimit.retryAfterSeconds(waitNanos), requestId);
   }
 
   private static String num(double d) {

@@ -62,9 +62,14 @@ final class CreateRoute implements Route {
   }
 
   @Override
+  public boolean readsBody() {
+    return true;
+  }
+
+  @Override
   public Mono<Void> handle(HttpServerRequest req, HttpServerResponse res, String requestId) {
     Behaviour b = settings.now();
-    StatsRecorder.InFlight inFlight = stats.createStarted(b.config().nanoTime().getAsLong());
+    StatsRecorder.InFlight inFlight = stats.createStarted(b.config().nanoTime(), b.config().clock());
     String space = Paths.param(req, "spaceId");
     return req.receive()
         .aggregate()

@@ -11,4 +11,14 @@ import reactor.netty.http.server.HttpServerResponse;
 @FunctionalInterface
 interface Route {
   Publisher<Void> handle(HttpServerRequest req, HttpServerResponse res, String requestId);
+
+  /**
+   * True when the route reads the request body itself. For every other route the body is read
+   * (and dropped) before {@link #handle} is called: a request answered before its body was read,
+   * even an empty one, can leave Reactor Netty not serving the next request on that kept-alive
+   * connection.
+   */
+  default boolean readsBody() {
+    return false;
+  }
 }

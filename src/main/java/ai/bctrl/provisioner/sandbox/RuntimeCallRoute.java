@@ -48,8 +48,7 @@ abstract class RuntimeCallRoute implements Route {
   public final Mono<Void> handle(HttpServerRequest req, HttpServerResponse res, String requestId) {
     received();
     String id = Paths.param(req, "runtimeId");
-    return Mono.defer(() -> decide(req, id, requestId))
-        .flatMap(reply -> responder.write(res, reply, requestId));
+    return decide(req, id, requestId).flatMap(reply -> responder.write(res, reply, requestId));
   }
 
   private Mono<Reply> decide(HttpServerRequest req, String id, String requestId) {

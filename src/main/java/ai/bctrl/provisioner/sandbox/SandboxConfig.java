@@ -4,8 +4,10 @@ import ai.bctrl.provisioner.internal.Durations;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
@@ -25,6 +27,9 @@ import reactor.core.scheduler.Scheduler;
  * @param latencyMax most create latency (each create waits a uniformly drawn time in between)
  * @param rate calls accepted per second; 0 = no limit
  * @param burst the rate limit's token-bucket size
+ * @param rateSchedule the rate changing over time: {@code rate} until the first step, then each
+ *     step's rate from its time on, times counted from the server's start (empty = {@code rate}
+ *     throughout); a step's rate of 0 is no limit; {@code burst} applies throughout
  * @param faults the shares given per kind with {@code faults(...)} (in {@link FaultKind} order)
  * @param faultRate a share spread evenly over every kind {@code faults} leaves out
  * @param hold how long a {@code hold} fault keeps a request before it goes through
@@ -46,6 +51,7 @@ public record SandboxConfig(
     Duration latencyMax,
     double rate,
     int burst,
+    List<RateStep> rateSchedule,
     Map<FaultKind, Double> faults,
     double faultRate,
     Duration hold,
@@ -73,7 +79,24 @@ public record SandboxConfig(
   }
 
   /**
-   * Checks every setting and copies the fault map.
+   * One step of a rate schedule: from {@code at} after the server's start, {@code perSecond} calls
+   * per second (0 = no limit). Its {@link #toString()} is its {@code --rate-schedule} form, {@code
+   * 20@30s}.
+   */
+  public record RateStep(Duration at, double perSecond) {
+    public RateStep {
+      Objects.requireNonNull(at, "at");
+    }
+
+    @Override
+    public String toString() {
+      long ms = at.toMillis();
+      return num(perSecond) + "@" + (ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms");
+    }
+  }
+
+  /**
+   * Checks every setting and copies the fault map and the rate schedule.
    *
    * @throws IllegalArgumentException naming the first bad setting and its value
    */
@@ -96,6 +119,18 @@ public record SandboxConfig(
         "latency max must be >= min (" + latencyMin + ") but was " + latencyMax);
     require(rate >= 0 && Double.isFinite(rate), "rate must be >= 0 but was " + rate);
     require(burst >= 1, "burst must be >= 1 but was " + burst);
+    rateSchedule = List.copyOf(Objects.requireNonNull(rateSchedule, "rate schedule"));
+    for (int i = 0; i < rateSchedule.size(); i++) {
+      RateStep step = rateSchedule.get(i);
+      require(!step.at().isNegative(), "rate schedule step " + (i + 1) + " must be at >= 0s but was " + step);
+      require(step.perSecond() >= 0 && Double.isFinite(step.perSecond()),
+          "rate schedule step " + (i + 1) + " must have a rate >= 0 but was " + step);
+      if (i > 0) {
+        RateStep before = rateSchedule.get(i - 1);
+        require(step.at().compareTo(before.at()) > 0, "rate schedule times must increase but step " + (i + 1)
+            + " (" + step + ") follows step " + i + " (" + before + ")");
+      }
+    }
     EnumMap<FaultKind, Double> copy = new EnumMap<>(FaultKind.class);
     copy.putAll(faults);
     double sum = 0;
@@ -224,6 +259,60 @@ public record SandboxConfig(
     return BigDecimal.valueOf(d).setScale(6, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
   }
 
+  /**
+   * Parses a {@code --rate-schedule} spec such as {@code 60@0s,20@30s,60@60s}: from each time on
+   * (counted from the server's start) that many calls per second. An empty spec or {@code none} is
+   * no schedule.
+   *
+   * @throws IllegalArgumentException with a one-line message naming the bad part
+   */
+  public static List<RateStep> parseRateSchedule(String spec) {
+    Objects.requireNonNull(spec, "spec");
+    String s = spec.trim();
+    List<RateStep> out = new ArrayList<>();
+    if (s.isEmpty() || s.equalsIgnoreCase("none")) {
+      return out;
+    }
+    String previous = null;
+    for (String part : s.split(",", -1)) {
+      String p = part.trim();
+      int at = p.indexOf('@');
+      if (at < 0) {
+        throw new IllegalArgumentException(
+            "--rate-schedule: expected RATE@TIME like 20@30s, got \"" + p + "\"");
+      }
+      String rateText = p.substring(0, at).trim();
+      double rate;
+      try {
+        rate = Double.parseDouble(rateText);
+      } catch (NumberFormatException e) {
+        rate = Double.NaN;
+      }
+      if (!(rate >= 0 && Double.isFinite(rate))) {
+        throw new IllegalArgumentException("--rate-schedule: rate must be a number >= 0, got \"" + rateText
+            + "\" in \"" + p + "\"");
+      }
+      Duration time;
+      try {
+        time = Durations.parse(p.substring(at + 1));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--rate-schedule: time must be a duration like 30s, got \""
+            + p.substring(at + 1).trim() + "\" in \"" + p + "\"", e);
+      }
+      if (!out.isEmpty() && time.compareTo(out.get(out.size() - 1).at()) <= 0) {
+        throw new IllegalArgumentException(
+            "--rate-schedule: times must increase, but \"" + p + "\" follows \"" + previous + "\"");
+      }
+      out.add(new RateStep(time, rate));
+      previous = p;
+    }
+    return out;
+  }
+
+  private static String num(double d) {
+    return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+  }
+
   private static void require(boolean ok, String message) {
     if (!ok) {
       throw new IllegalArgumentException(message);
@@ -238,6 +327,7 @@ public record SandboxConfig(
     private Duration latencyMax = Duration.ofMillis(300);
     private double rate;
     private int burst = 1;
+    private List<RateStep> rateSchedule = List.of();
     private Map<FaultKind, Double> faults = Map.of();
     private double faultRate;
     private Duration hold = Duration.ofSeconds(30);
@@ -259,6 +349,7 @@ public record SandboxConfig(
       latencyMax = c.latencyMax;
       rate = c.rate;
       burst = c.burst;
+      rateSchedule = c.rateSchedule;
       faults = c.faults;
       faultRate = c.faultRate;
       hold = c.hold;
@@ -298,6 +389,21 @@ public record SandboxConfig(
     public Builder rate(double perSecond, int burst) {
       this.rate = perSecond;
       this.burst = burst;
+      return this;
+    }
+
+    /** The rate limit's token-bucket size, for {@code rate} and every step of {@code rateSchedule}. */
+    public Builder burst(int burst) {
+      this.burst = burst;
+      return this;
+    }
+
+    /**
+     * The rate changing over time, e.g. from {@link #parseRateSchedule}: {@code rate} until the
+     * first step, then each step's rate; empty = {@code rate} throughout.
+     */
+    public Builder rateSchedule(List<RateStep> steps) {
+      this.rateSchedule = Objects.requireNonNull(steps, "rate schedule");
       return this;
     }
 
@@ -369,7 +475,7 @@ public record SandboxConfig(
      */
     public SandboxConfig build() {
       return new SandboxConfig(
-          port, apiKey, latencyMin, latencyMax, rate, burst, faults, faultRate, hold, maxActive,
+          port, apiKey, latencyMin, latencyMax, rate, burst, rateSchedule, faults, faultRate, hold, maxActive,
           idempotency, noList, seed, pageSize, clock, nanoTime, scheduler);
     }
   }

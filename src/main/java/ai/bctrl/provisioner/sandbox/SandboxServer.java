@@ -113,10 +113,10 @@ public final class SandboxServer implements AutoCloseable {
   }
 
   /**
-   * Changes the behaviour from the next request on (latency, rate, faults, hold, quota,
-   * idempotency, page size, clock, scheduler) and keeps everything created. The new config's port,
-   * key and seed are ignored: the server keeps its socket, key and random sequence. A new rate
-   * limit starts with a full bucket.
+   * Changes the behaviour from the next request on (latency, rate and its schedule, faults, hold,
+   * quota, idempotency, no-list, page size, clock, scheduler) and keeps everything created. The new
+   * config's port, key and seed are ignored: the server keeps its socket, key and random sequence. A
+   * new rate limit starts with a full bucket; its schedule still counts from the server's start.
    */
   public void reconfigure(SandboxConfig config) {
     api.reconfigure(Objects.requireNonNull(config, "config"));
@@ -165,7 +165,10 @@ public final class SandboxServer implements AutoCloseable {
   static String describe(SandboxConfig c) {
     Map<FaultKind, Double> f = c.effectiveFaults();
     return "latency " + fmt(c.latencyMin()) + ".." + fmt(c.latencyMax())
-        + ", " + (c.rate() > 0 ? "rate " + c.rate() + "/s burst " + c.burst() : "no rate limit")
+        + ", " + (c.rate() > 0 || !c.rateSchedule().isEmpty()
+            ? "rate " + c.rate() + "/s" + (c.rateSchedule().isEmpty() ? "" : " then " + c.rateSchedule().stream()
+                .map(SandboxConfig.RateStep::toString).collect(Collectors.joining(","))) + " burst " + c.burst()
+            : "no rate limit")
         + ", " + (f.isEmpty() ? "no faults"
             : "faults " + f.entrySet().stream().map(e -> e.getKey().wire() + "=" + e.getValue())
                 .collect(Collectors.joining(",")) + " (hold " + fmt(c.hold()) + ")")

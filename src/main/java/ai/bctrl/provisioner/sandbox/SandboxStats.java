@@ -38,6 +38,13 @@ import java.util.TreeMap;
  *     same runtime answers 404 and changes nothing)
  * @param stopFaults per kind, how many stops it hit ({@code failed} never does)
  * @param deleteFaults per kind, how many deletes it hit ({@code failed} never does)
+ * @param maxStartsInOneSecond the most create requests that arrived within one second of each
+ *     other: a sliding window over the arrival times of {@code createStartNanos} (every create
+ *     request, refused or not, not only the first million), exact, two arrivals counting together
+ *     when they are less than one second apart
+ * @param firstCreateEpochMillis when the first create request arrived, epoch milliseconds on the
+ *     config's clock; {@code null} before any
+ * @param lastCreateEpochMillis when the last create request arrived, likewise
  */
 public record SandboxStats(
     Map<String, Integer> createsByKey,
@@ -56,7 +63,10 @@ public record SandboxStats(
     Map<String, Integer> stopsByRuntime,
     Map<String, Integer> deletesByRuntime,
     Map<FaultKind, Long> stopFaults,
-    Map<FaultKind, Long> deleteFaults) {
+    Map<FaultKind, Long> deleteFaults,
+    int maxStartsInOneSecond,
+    Long firstCreateEpochMillis,
+    Long lastCreateEpochMillis) {
 
   public SandboxStats {
     createsByKey = sorted(createsByKey);

@@ -10,19 +10,21 @@ import reactor.core.scheduler.Scheduler;
 final class Settings {
 
   /** One config and the parts made from it. {@code limit} is {@code null} when there is no limit. */
-  record Behaviour(SandboxConfig config, TokenBucket limit, Dice.FaultTable faults) {
-    static Behaviour of(SandboxConfig c) {
-      return new Behaviour(
-          c, c.rate() > 0 ? new TokenBucket(c.rate(), c.burst(), c.nanoTime()) : null, Dice.FaultTable.of(c));
+  record Behaviour(SandboxConfig config, RateLimit limit, Dice.FaultTable faults) {
+    static Behaviour of(SandboxConfig c, long origin) {
+      return new Behaviour(c, RateLimit.of(c, origin), Dice.FaultTable.of(c));
     }
   }
 
   private final AtomicReference<Behaviour> current;
   private final Scheduler timer;
+  /** The server's start on the first config's nanosecond source: time zero of the rate schedule. */
+  private final long origin;
 
   /** {@code timer}: the server's own timer threads, for a config that names no scheduler. */
   Settings(SandboxConfig config, Scheduler timer) {
-    this.current = new AtomicReference<>(Behaviour.of(config));
+    this.origin = config.nanoTime().getAsLong();
+    this.current = new AtomicReference<>(Behaviour.of(config, origin));
     this.timer = timer;
   }
 
@@ -34,9 +36,12 @@ final class Settings {
     return current.get().config();
   }
 
-  /** From the next request on; a new rate limit starts with a full bucket. */
+  /**
+   * From the next request on; a new rate limit starts with a full bucket, and its schedule still
+   * counts from the server's start.
+   */
   void set(SandboxConfig config) {
-    current.set(Behaviour.of(config));
+    current.set(Behaviour.of(config, origin));
   }
 
   /** Where the delays of the config in force are timed. */

@@ -44,6 +44,9 @@ final class StatsJson {
       counts(g, "deletesByRuntime", s.deletesByRuntime());
       faults(g, "stopFaults", s.stopFaults());
       faults(g, "deleteFaults", s.deleteFaults());
+      g.writeNumberProperty("maxStartsInOneSecond", s.maxStartsInOneSecond());
+      nullableNumber(g, "firstCreateEpochMillis", s.firstCreateEpochMillis());
+      nullableNumber(g, "lastCreateEpochMillis", s.lastCreateEpochMillis());
       if (withStarts) {
         g.writeArrayPropertyStart("createStartNanos");
         for (long t : s.createStartNanos()) {
@@ -54,6 +57,14 @@ final class StatsJson {
       g.writeEndObject();
     }
     return out.toByteArray();
+  }
+
+  private static void nullableNumber(JsonGenerator g, String name, Long value) {
+    if (value == null) {
+      g.writeNullProperty(name);
+    } else {
+      g.writeNumberProperty(name, value.longValue());
+    }
   }
 
   private static void counts(JsonGenerator g, String name, Map<String, Integer> counts) {

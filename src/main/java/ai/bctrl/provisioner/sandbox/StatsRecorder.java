@@ -1,5 +1,6 @@
 package ai.bctrl.provisioner.sandbox;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -10,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /** The live counters behind {@link SandboxStats}; every method is thread-safe and non-blocking but for a short lock. */
 final class StatsRecorder {
@@ -29,6 +31,9 @@ final class StatsRecorder {
   private final LongAdder replays = new LongAdder();
   private long[] starts = new long[1024];
   private int startCount;
+  private final ArrivalWindow oneSecond = new ArrivalWindow(1_000_000_000L);
+  private Long firstCreateEpochMillis;
+  private Long lastCreateEpochMillis;
 
   StatsRecorder() {
     for (Call c : Call.values()) {
@@ -51,12 +56,22 @@ final class StatsRecorder {
     }
   }
 
-  /** Counts a create request that arrived at {@code nanos}, in flight until the returned ticket ends. */
-  InFlight createStarted(long nanos) {
+  /**
+   * Counts a create request arriving now, in flight until the returned ticket ends. Its time is
+   * read under the lock, so that arrival times are recorded in order.
+   */
+  InFlight createStarted(LongSupplier nanoTime, Clock clock) {
     createRequests.increment();
     int now = inFlight.incrementAndGet();
     maxInFlight.accumulateAndGet(now, Math::max);
     synchronized (this) {
+      long nanos = nanoTime.getAsLong();
+      long millis = clock.millis();
+      oneSecond.arrived(nanos);
+      if (firstCreateEpochMillis == null) {
+        firstCreateEpochMillis = millis;
+      }
+      lastCreateEpochMillis = millis;
       if (startCount < MAX_START_TIMES) {
         if (startCount == starts.length) {
           starts = Arrays.copyOf(starts, Math.min(MAX_START_TIMES, starts.length * 2));
@@ -115,17 +130,23 @@ final class StatsRecorder {
     Map<Integer, Long> statuses = new HashMap<>();
     byStatus.forEach((k, v) -> statuses.put(k, v.sum()));
     List<Long> startList;
+    int maxInOneSecond;
+    Long first;
+    Long last;
     synchronized (this) {
       startList = new ArrayList<>(startCount);
       for (int i = 0; i < startCount; i++) {
         startList.add(starts[i]);
       }
+      maxInOneSecond = oneSecond.max();
+      first = firstCreateEpochMillis;
+      last = lastCreateEpochMillis;
     }
     return new SandboxStats(
         counts(createsByKey), statuses, faults(Call.CREATE), maxInFlight.get(), createRequests.sum(),
         listRequests.sum(), startList, active, inFlight.get(), runtimes, replays.sum(), stopRequests.sum(),
         deleteRequests.sum(), counts(stopsByRuntime), counts(deletesByRuntime), faults(Call.STOP),
-        faults(Call.DELETE));
+        faults(Call.DELETE), maxInOneSecond, first, last);
   }
 
   private static Map<String, Integer> counts(ConcurrentHashMap<String, AtomicInteger> counts) {

@@ -129,6 +129,25 @@ class SandboxServerTest {
   }
 
   @Test
+  void aRequestAnsweredWithoutReadingItsEmptyBodyDoesNotStallTheNextOnTheConnection() throws Exception {
+    // The stop arrives while the create is in its latency, so Reactor Netty queues it (with its
+    // empty body) until the create is answered. Answered before that queued body was read, it left
+    // the connection reading nothing more: the GET after it was never answered.
+    SandboxServer s = start(base().latency(Duration.ofMillis(20), Duration.ofMillis(20)));
+    try (Raw c = new Raw(s)) {
+      c.socket.setSoTimeout(10_000);
+      for (int i = 0; i < 3; i++) {
+        c.write("POST", "/v1/spaces/a/runtimes", "Bearer " + KEY, body("k"));
+        c.write("POST", "/v1/runtimes/nope/stop", "Bearer " + KEY, null);
+        assertThat(c.read().status()).as("round %d", i).isEqualTo(200);
+        assertThat(c.read().status()).as("round %d", i).isEqualTo(404);
+        c.write("GET", "/v1/spaces/a/runtimes?limit=1", "Bearer " + KEY, null);
+        assertThat(c.read().status()).as("round %d", i).isEqualTo(200);
+      }
+    }
+  }
+
+  @Test
   void aPooledReactorNettyClientReusesOneConnectionForEveryRequest() {
     SandboxServer s = start(base());
     java.util.Set<Object> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();

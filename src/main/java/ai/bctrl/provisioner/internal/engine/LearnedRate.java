@@ -33,20 +33,26 @@ package ai.bctrl.provisioner.internal.engine;
  * </ul>
  *
  * A 429 to a call that started before the last cut says nothing new (it was sent at the old rate)
- * and is ignored. Time nobody waits for a start does not move the curve: a rate that is not what
- * holds the calls back (the concurrency is, or the input) neither climbs nor probes.
+ * and is ignored.
+ *
+ * <p>The curve's clock is not the wall clock: it moves on by one interval ({@code 1 / rate}) for
+ * each answer (other than a 429) to a call of the current cycle. While the rate is what holds the
+ * calls back, answers come at the rate and the curve keeps time with the wall clock; when something
+ * else does (the concurrency, slow answers, the input, a busy machine's late timers), the curve
+ * slows down with the answers, so the rate never climbs far past what was really sent and
+ * answered, and a rate nobody uses is never raised.
  */
 final class LearnedRate implements RateControl {
 
   /**
    * The constants of the curve; {@link #DEFAULT} is what the provisioner uses. Durations in
-   * seconds, growth rates per second.
+   * seconds of the curve's clock, growth rates per such second.
    *
    * @param startRate the first rate
    * @param slowStartDoubling how long the rate takes to double in slow start
    * @param firstHold the hold after a cut
    * @param longestHold the longest hold (reached by doubling while the limit stays put)
-   * @param creep how much the creep adds per second, as a share of W
+   * @param creep the least the creep adds per second, as a share of W
    * @param creepFor how long the creep lasts
    * @param probeGrowth the probe's initial growth (natural log per second)
    * @param probeAcceleration how fast that growth grows (natural log per second squared)
@@ -69,11 +75,14 @@ final class LearnedRate implements RateControl {
     static final Tuning DEFAULT = new Tuning(10, 0.5, 5, 30, 0.003, 10, Math.log(1.2), 0.1, 0.25, 0.5);
   }
 
-  /** Where on the curve a time falls. */
+  /** Where on the curve a point falls. */
   enum Phase { SLOW_START, HOLD, CREEP, PROBE }
 
   /** The ceiling without {@code --max-rate}: far above any API, low enough for sane arithmetic. */
   static final double NO_CEILING = 100_000;
+
+  /** Starts remembered with the curve's clock at each, to know the rate a throttled call was sent at. */
+  private static final int HISTORY = 1024;
 
   private static final long NONE = Long.MIN_VALUE;
 
@@ -84,12 +93,14 @@ final class LearnedRate implements RateControl {
   private double hold;
   private double creep;
   private double creepFor;
-  /** Where the curve starts: the end of the last pause, moved on by the time nobody waited. */
-  private long origin;
+  /** The curve's clock, in seconds since the cycle started. */
+  private double clock;
   private long resumedAt;
   private long cutAt = NONE;
   private long lastStart = NONE;
-  private long idleSince = NONE;
+  private final long[] startTimes = new long[HISTORY];
+  private final double[] startClocks = new double[HISTORY];
+  private int starts;
 
   /**
    * @param maxRate the ceiling ({@code --max-rate}); 0 for none
@@ -100,43 +111,33 @@ final class LearnedRate implements RateControl {
     this.ceiling = maxRate > 0 ? maxRate : NO_CEILING;
     this.working = Math.min(tuning.startRate(), ceiling);
     this.creep = tuning.creep();
-    this.origin = now;
     this.resumedAt = now;
   }
 
   @Override
   public long nextStart(long now) {
-    if (lastStart == NONE) {
-      return now;
-    }
-    return lastStart + interval(now);
+    return lastStart == NONE ? now : lastStart + interval();
   }
 
   @Override
   public void started(long now) {
-    long interval = interval(now);
+    long interval = interval();
     long due = lastStart == NONE ? now : lastStart + interval;
     // a timer that fired a little late does not push every later start back; a long idle gap is
     // not made up with a burst either
     lastStart = now - due < interval / 2 ? due : now;
+    int i = starts++ % HISTORY;
+    startTimes[i] = now;
+    startClocks[i] = clock;
   }
 
-  private long interval(long now) {
-    return (long) Math.ceil(1e9 / rate(now));
+  private long interval() {
+    return (long) Math.ceil(1e9 / curve(clock));
   }
 
   @Override
   public double rate(long now) {
-    return curve(now);
-  }
-
-  /** Where {@code at} falls on the current curve. */
-  Phase phase(long at) {
-    if (slowStart) {
-      return Phase.SLOW_START;
-    }
-    double e = elapsed(at);
-    return e <= hold ? Phase.HOLD : e <= hold + creepFor ? Phase.CREEP : Phase.PROBE;
+    return curve(clock);
   }
 
   /** The working rate W. */
@@ -144,40 +145,81 @@ final class LearnedRate implements RateControl {
     return working;
   }
 
-  private double elapsed(long at) {
-    return Math.max(0, at - origin) / 1e9;
+  /** The curve's clock: seconds of answers since the cycle started. */
+  double clock() {
+    return clock;
   }
 
-  private double curve(long at) {
-    double e = elapsed(at);
+  /** Where the curve is now. */
+  Phase phase() {
+    return phase(clock);
+  }
+
+  private Phase phase(double at) {
+    if (slowStart) {
+      return Phase.SLOW_START;
+    }
+    return at < hold ? Phase.HOLD : at < hold + creepFor ? Phase.CREEP : Phase.PROBE;
+  }
+
+  private double curve(double at) {
     double r;
     if (slowStart) {
-      r = working * Math.pow(2, e / tuning.slowStartDoubling());
-    } else if (e <= hold) {
+      r = working * Math.pow(2, at / tuning.slowStartDoubling());
+    } else if (at < hold) {
       r = working;
-    } else if (e <= hold + creepFor) {
-      r = working * (1 + creep * (e - hold));
+    } else if (at < hold + creepFor) {
+      r = working * (1 + creep * (at - hold));
     } else {
-      double u = e - hold - creepFor;
+      double u = at - hold - creepFor;
       r = working * (1 + creep * creepFor)
           * Math.exp(tuning.probeGrowth() * u + tuning.probeAcceleration() * u * u / 2);
     }
     return Math.max(tuning.minRate(), Math.min(ceiling, r));
   }
 
+  /** How fast the curve climbs at {@code at}, per second squared. */
+  private double slope(double at) {
+    if (slowStart) {
+      return curve(at) * Math.log(2) / tuning.slowStartDoubling();
+    } else if (at < hold) {
+      return 0;
+    } else if (at < hold + creepFor) {
+      return working * creep;
+    }
+    return curve(at) * (tuning.probeGrowth() + tuning.probeAcceleration() * (at - hold - creepFor));
+  }
+
+  /** The curve's clock when the call that started at {@code startNanos} started. */
+  private double clockAt(long startNanos) {
+    int n = Math.min(starts, HISTORY);
+    for (int k = 1; k <= n; k++) {
+      int i = Math.floorMod(starts - k, HISTORY);
+      if (startTimes[i] <= startNanos) {
+        return startClocks[i];
+      }
+    }
+    return n == 0 ? clock : startClocks[Math.floorMod(starts - n, HISTORY)]; // older than remembered
+  }
+
   @Override
-  public void answered(long startNanos, long now) {}
+  public void answered(long startNanos, long now) {
+    if (startNanos >= cutAt) {
+      clock += 1 / curve(clock);
+    }
+  }
 
   @Override
   public boolean rateLimited(long startNanos, long now, long resumeNanos) {
     if (startNanos < cutAt) {
       return false;
     }
-    double x = curve(startNanos);
-    double a = slope(startNanos);
+    double at = clockAt(startNanos);
+    double x = curve(at);
+    double a = slope(at);
     double before = working;
     double longerHold = Math.min(tuning.longestHold(), Math.max(tuning.firstHold(), 2 * hold));
-    switch (phase(startNanos)) {
+    switch (phase(at)) {
       case SLOW_START -> {
         working = x / 2;
         hold = 0;
@@ -198,14 +240,13 @@ final class LearnedRate implements RateControl {
     }
     working = Math.max(tuning.minRate(), Math.min(ceiling, working));
     // the creep climbs towards just below the rate that failed, or at its own pace if that is slower
-    creep = creepFor == 0 ? tuning.creep() : Math.max(tuning.creep(), (0.99 * x / working - 1) / creepFor);
+    creep = Math.max(tuning.creep(), (0.99 * x / working - 1) / creepFor);
     slowStart = false;
+    clock = 0;
     cutAt = now;
     resumedAt = Math.max(now, resumeNanos);
-    origin = resumedAt;
     return true;
   }
-
 
   /**
    * How far below {@code x} the limit may be, when a curve climbing at {@code slope} (per second
@@ -215,36 +256,5 @@ final class LearnedRate implements RateControl {
    */
   private double belowOvershoot(double x, double slope) {
     return Math.min(0.99 * x, x - Math.sqrt(2 * tuning.burstSeconds() * x * Math.max(0, slope)));
-  }
-
-  /** How fast the curve climbs at {@code at}, per second squared. */
-  private double slope(long at) {
-    double e = elapsed(at);
-    double r = curve(at);
-    if (slowStart) {
-      return r * Math.log(2) / tuning.slowStartDoubling();
-    } else if (e <= hold) {
-      return 0;
-    } else if (e <= hold + creepFor) {
-      return working * creep;
-    }
-    return r * (tuning.probeGrowth() + tuning.probeAcceleration() * (e - hold - creepFor));
-  }
-
-  @Override
-  public void waiting(boolean waiting, long now) {
-    if (!waiting) {
-      idleSince = now;
-    } else if (idleSince != NONE) {
-      long from = Math.max(idleSince, origin);
-      if (now > from) {
-        origin += now - from;
-      }
-      idleSince = NONE;
-    }
-  }
-
-  private static long seconds(double s) {
-    return (long) (s * 1e9);
   }
 }

@@ -25,11 +25,4 @@ interface RateControl {
    * resumeNanos}. Returns whether the rate changed.
    */
   boolean rateLimited(long startNanos, long now, long resumeNanos);
-
-  /**
-   * Whether calls are waiting for a start: {@code true} when the first one queues, {@code false}
-   * when the last one leaves. A rate that nobody waits for is not binding, so a control may hold
-   * its climb meanwhile (it could not learn anything from it).
-   */
-  default void waiting(boolean waiting, long now) {}
 }

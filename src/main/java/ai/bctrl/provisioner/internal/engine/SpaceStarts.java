@@ -57,15 +57,10 @@ final class SpaceStarts {
     return Mono.create(sink -> {
       synchronized (this) {
         waiters.add(sink);
-        if (waiters.size() == 1) {
-          control.waiting(true, now());
-        }
       }
       sink.onCancel(() -> {
         synchronized (this) {
-          if (waiters.remove(sink) && waiters.isEmpty()) {
-            control.waiting(false, now());
-          }
+          waiters.remove(sink);
         }
       });
       drain();
@@ -117,9 +112,6 @@ final class SpaceStarts {
           due = new ArrayList<>(2);
         }
         due.add(waiters.poll());
-        if (waiters.isEmpty()) {
-          control.waiting(false, now);
-        }
       }
     }
     if (due != null) {
@@ -155,7 +147,7 @@ final class SpaceStarts {
     double r;
     synchronized (this) {
       r = control.rate(now());
-      if (!always && !Double.isNaN(reported) && Math.abs(r - reported) < REPORT_STEP * reported) {
+      if (!always && (r == reported || Math.abs(r - reported) < REPORT_STEP * reported)) {
         return;
       }
       reported = r;

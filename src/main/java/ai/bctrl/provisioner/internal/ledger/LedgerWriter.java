@@ -177,12 +177,15 @@ public final class LedgerWriter implements AutoCloseable {
   /** Forces and closes the file, and stops the periodic force. Idempotent. Blocking. */
   @Override
   public void close() {
-    periodicForce.dispose();
     synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
+      // Stopped under the lock, so never while the periodic force is inside channel.force(): the
+      // interrupt that stopping it may send would close the channel there, and this close would
+      // fail with ClosedChannelException (exit 64) at the end of a run that went well.
+      periodicForce.dispose();
       try {
         channel.force(false);
         channel.close();

@@ -73,14 +73,14 @@ class LearnedRateLimiterTest {
     for (int i = 0; i < 200; i++) {
       limiter.acquire("a").subscribe(null, null, () -> starts.add(vts.now(TimeUnit.MILLISECONDS)));
     }
-    vts.advanceTimeBy(Duration.ofMillis(1500));             // slow start: 10/s doubling every 0.5 s
-    int before = starts.size();
+    vts.advanceTimeBy(Duration.ofMillis(1450));             // nothing answered: still 10/s
+    assertThat(starts).hasSize(15);
     long t = vts.now(TimeUnit.NANOSECONDS);
-    limiter.rateLimited("a", t - 1, Duration.ofSeconds(1)); // sent at ~80/s: now 40/s, after a 1 s pause
+    limiter.rateLimited("a", t - 1, Duration.ofSeconds(1)); // sent at 10/s: now 5/s, after a 1 s pause
     vts.advanceTimeBy(Duration.ofMillis(999));
-    assertThat(starts).hasSize(before);
-    vts.advanceTimeBy(Duration.ofMillis(501));
-    assertThat(starts.size() - before).isBetween(19, 23); // 0.5 s at ~40/s
+    assertThat(starts).hasSize(15);
+    vts.advanceTimeBy(Duration.ofMillis(1001));
+    assertThat(starts.subList(15, starts.size())).containsExactly(2450L, 2650L, 2850L, 3050L, 3250L, 3450L);
   }
 
   @Test
@@ -98,7 +98,7 @@ class LearnedRateLimiterTest {
     gone.dispose();
     vts.advanceTimeBy(Duration.ofSeconds(5));
     assertThat(rates).noneMatch(r -> r[0] == -1);
-    assertThat(limiter.rate("a")).isGreaterThan(10);
+    assertThat(limiter.rate("a")).isEqualTo(10.0);
     vts.advanceTimeBy(LearnedRateLimiter.FORGET_AFTER.plusSeconds(1));
     assertThat(limiter.rate("a")).isNaN();
     limiter.acquire("a").subscribe();
