@@ -3,10 +3,13 @@ package ai.bctrl.provisioner.internal.cli;
 import ai.bctrl.provisioner.internal.ledger.LedgerException;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.pattern.TargetLengthBasedClassNameAbbreviator;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.CoreConstants;
+import ch.qos.logback.core.LayoutBase;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import ch.qos.logback.core.status.NopStatusListener;
 import ai.bctrl.provisioner.internal.manifest.ManifestException;
@@ -174,14 +177,14 @@ public final class Main {
   /**
    * The executable's logging, and only the executable's: the build adds its service file
    * ({@code src/cli/resources}) to {@code provisioner.jar} alone, so the library jar never
-   * configures a host's Logback. Warnings and errors, one line each on standard error, no stack
-   * traces, Netty and Reactor from ERROR, no Logback status lines; {@code PROVISIONER_LOG=debug}
-   * (environment or system property) sets all three levels. Set in code: no XML to parse at
-   * startup.
+   * configures a host's Logback. Warnings and errors, one line each on standard error ({@code
+   * provisioner: LEVEL logger: message}, the logger's name shortened to about 20 characters), no
+   * stack traces, Netty and Reactor from ERROR, no Logback status lines; {@code PROVISIONER_LOG=debug}
+   * (environment or system property) sets all three levels. Set in code with a layout of its own:
+   * no XML to parse and no pattern to compile, which would load some 110 of Logback's classes
+   * before the first request.
    */
   public static final class CliLogging extends ContextAwareBase implements Configurator {
-    static final String PATTERN = "provisioner: %level %logger{20}: %msg%n%nopex";
-
     @Override
     public ExecutionStatus configure(LoggerContext context) {
       String setting = System.getProperty("PROVISIONER_LOG", System.getenv("PROVISIONER_LOG"));
@@ -192,9 +195,12 @@ public final class Main {
     /** Configures {@code context}; {@code setting} is a level name or null for the defaults. */
     static void configure(LoggerContext context, String setting) {
       context.getStatusManager().add(new NopStatusListener());
-      PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+      OneLine layout = new OneLine();
+      layout.setContext(context);
+      layout.start();
+      LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
       encoder.setContext(context);
-      encoder.setPattern(PATTERN);
+      encoder.setLayout(layout);
       encoder.start();
       ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
       stderr.setContext(context);
@@ -207,6 +213,17 @@ public final class Main {
       root.addAppender(stderr);
       context.getLogger("io.netty").setLevel(Level.toLevel(setting, Level.ERROR));
       context.getLogger("reactor").setLevel(Level.toLevel(setting, Level.ERROR));
+    }
+
+    /** {@code provisioner: %level %logger{20}: %msg%n}, and never the exception's stack trace. */
+    static final class OneLine extends LayoutBase<ILoggingEvent> {
+      private final TargetLengthBasedClassNameAbbreviator names = new TargetLengthBasedClassNameAbbreviator(20);
+
+      @Override
+      public String doLayout(ILoggingEvent event) {
+        return "provisioner: " + event.getLevel() + " " + names.abbreviate(event.getLoggerName()) + ": "
+            + event.getFormattedMessage() + CoreConstants.LINE_SEPARATOR;
+      }
     }
   }
 }
