@@ -99,6 +99,14 @@ public final class Engine {
     return Math.max(64, 4 * concurrency);
   }
 
+  /**
+   * How many items a run asks its input for at once, once the first {@link #maxPending(int)} are
+   * read: an eighth of them, so that the input's thread wakes once a batch, not once an item.
+   */
+  static int demandBatch(int maxPending) {
+    return Math.max(1, maxPending / 8);
+  }
+
   /** A live snapshot of the counters. */
   public ProvisionerStats stats() {
     return stats.snapshot();
@@ -172,12 +180,13 @@ public final class Engine {
         close();
       }
       Disposable stopRequests = Flux.from(stop).subscribe(control::stop, e -> control.stop(Duration.ZERO));
-      return items
+      Flux<Item> input = items
           .onErrorResume(e -> {                        // a broken input stops the run like a fatal error
             control.inputFailed(e);
             return Mono.empty();
           })
-          .takeUntilOther(control.stopping())          // a stopping run reads no more input
+          .takeUntilOther(control.stopping());         // a stopping run reads no more input
+      return new BatchedDemand<>(input, demandBatch(maxPending)) // the input's thread woken once a batch
           .flatMap(this::item, maxPending, 1)          // bounded read-ahead: demand reaches the input
           .concatWith(control.failure())               // a fatal cause ends the run, after the ABORTED records
           .doFinally(s -> {
