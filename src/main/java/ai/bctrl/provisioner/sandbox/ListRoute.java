@@ -34,7 +34,7 @@ final class ListRoute implements Route {
 
   @Override
   public Mono<Void> handle(HttpServerRequest req, HttpServerResponse res, String requestId) {
-    stats.listed();
+    stats.listed(settings.config().nanoTime());
     return responder.send(res, list(req, requestId));
   }
 

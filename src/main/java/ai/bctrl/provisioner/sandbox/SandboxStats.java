@@ -45,6 +45,9 @@ import java.util.TreeMap;
  * @param firstCreateEpochMillis when the first create request arrived, epoch milliseconds on the
  *     config's clock; {@code null} before any
  * @param lastCreateEpochMillis when the last create request arrived, likewise
+ * @param listStartNanos start time of each listing request in arrival order, on the same clock as
+ *     {@code createStartNanos} (the first {@value StatsRecorder#MAX_START_TIMES} only): with it, a
+ *     benchmark measures from a run's first request, which is its first listing
  */
 public record SandboxStats(
     Map<String, Integer> createsByKey,
@@ -66,13 +69,15 @@ public record SandboxStats(
     Map<FaultKind, Long> deleteFaults,
     int maxStartsInOneSecond,
     Long firstCreateEpochMillis,
-    Long lastCreateEpochMillis) {
+    Long lastCreateEpochMillis,
+    List<Long> listStartNanos) {
 
   public SandboxStats {
     createsByKey = sorted(createsByKey);
     requestsByStatus = sorted(requestsByStatus);
     faults = byKind(faults);
     createStartNanos = List.copyOf(createStartNanos);
+    listStartNanos = List.copyOf(listStartNanos);
     stopsByRuntime = sorted(stopsByRuntime);
     deletesByRuntime = sorted(deletesByRuntime);
     stopFaults = byKind(stopFaults);

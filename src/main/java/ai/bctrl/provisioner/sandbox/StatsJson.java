@@ -18,7 +18,7 @@ final class StatsJson {
     this.json = json;
   }
 
-  /** {@code withStarts} false leaves {@code createStartNanos} out. */
+  /** {@code withStarts} false leaves {@code createStartNanos} and {@code listStartNanos} out. */
   byte[] render(SandboxStats s, boolean withStarts) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(withStarts ? 256 + 16 * s.createStartNanos().size() : 512);
     try (JsonGenerator g = json.createGenerator(out)) {
@@ -50,6 +50,11 @@ final class StatsJson {
       if (withStarts) {
         g.writeArrayPropertyStart("createStartNanos");
         for (long t : s.createStartNanos()) {
+          g.writeNumber(t);
+        }
+        g.writeEndArray();
+        g.writeArrayPropertyStart("listStartNanos");
+        for (long t : s.listStartNanos()) {
           g.writeNumber(t);
         }
         g.writeEndArray();

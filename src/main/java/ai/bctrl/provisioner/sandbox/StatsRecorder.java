@@ -34,6 +34,7 @@ final class StatsRecorder {
   private final ArrivalWindow oneSecond = new ArrivalWindow(1_000_000_000L);
   private Long firstCreateEpochMillis;
   private Long lastCreateEpochMillis;
+  private final List<Long> listStarts = new ArrayList<>(); // guarded by this
 
   StatsRecorder() {
     for (Call c : Call.values()) {
@@ -82,8 +83,14 @@ final class StatsRecorder {
     return new InFlight();
   }
 
-  void listed() {
+  /** Counts a listing request arriving now; its time is kept as creates' are (the first million). */
+  void listed(LongSupplier nanoTime) {
     listRequests.increment();
+    synchronized (this) {
+      if (listStarts.size() < MAX_START_TIMES) {
+        listStarts.add(nanoTime.getAsLong());
+      }
+    }
   }
 
   void stopRequested() {
@@ -133,7 +140,9 @@ final class StatsRecorder {
     int maxInOneSecond;
     Long first;
     Long last;
+    List<Long> listStartList;
     synchronized (this) {
+      listStartList = new ArrayList<>(listStarts);
       startList = new ArrayList<>(startCount);
       for (int i = 0; i < startCount; i++) {
         startList.add(starts[i]);
@@ -146,7 +155,7 @@ final class StatsRecorder {
         counts(createsByKey), statuses, faults(Call.CREATE), maxInFlight.get(), createRequests.sum(),
         listRequests.sum(), startList, active, inFlight.get(), runtimes, replays.sum(), stopRequests.sum(),
         deleteRequests.sum(), counts(stopsByRuntime), counts(deletesByRuntime), faults(Call.STOP),
-        faults(Call.DELETE), maxInOneSecond, first, last);
+        faults(Call.DELETE), maxInOneSecond, first, last, listStartList);
   }
 
   private static Map<String, Integer> counts(ConcurrentHashMap<String, AtomicInteger> counts) {

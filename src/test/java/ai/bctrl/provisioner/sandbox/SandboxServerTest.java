@@ -251,19 +251,23 @@ class SandboxServerTest {
     post(s, "a", body("k1"));
     post(s, "a", body("k1"));
     post(s, "a", body("k2"), "Authorization", "Bearer wrong");
+    get(s, "/v1/spaces/a/runtimes");
     HttpResponse<String> r = SandboxHttp.send(s, "GET", "/__sandbox/stats", null, Duration.ofSeconds(5));
     assertThat(r.statusCode()).isEqualTo(200);
     JsonNode n = json(r);
     assertThat(n.get("createsByKey").toString()).isEqualTo("{\"k1\":2}");
     assertThat(n.get("duplicates").intValue()).isEqualTo(1);
-    assertThat(n.get("requestsByStatus").toString()).isEqualTo("{\"200\":2,\"401\":1}");
+    assertThat(n.get("requestsByStatus").toString()).isEqualTo("{\"200\":3,\"401\":1}");
     assertThat(n.get("createRequests").longValue()).isEqualTo(3);
     assertThat(n.get("createStartNanos").size()).isEqualTo(3);
+    assertThat(n.get("listStartNanos").size()).isEqualTo(1);
+    assertThat(n.get("listStartNanos").get(0).longValue()).isGreaterThan(n.get("createStartNanos").get(2).longValue());
     assertThat(n.get("faults").get("reset-after").longValue()).isZero();
     assertThat(n.get("runtimes").intValue()).isEqualTo(2);
     assertThat(s.stats().duplicates()).isEqualTo(1);
     JsonNode lean = json(SandboxHttp.send(s, "GET", "/__sandbox/stats?createStartNanos=false", null, Duration.ofSeconds(5)));
     assertThat(lean.has("createStartNanos")).isFalse();
+    assertThat(lean.has("listStartNanos")).isFalse();
     assertThat(lean.get("createRequests").longValue()).isEqualTo(3);
   }
 
