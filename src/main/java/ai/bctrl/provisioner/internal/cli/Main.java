@@ -1,5 +1,6 @@
 package ai.bctrl.provisioner.internal.cli;
 
+import ai.bctrl.provisioner.internal.client.Warmup;
 import ai.bctrl.provisioner.internal.ledger.LedgerException;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
@@ -30,6 +31,11 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // Netty's flight-recorder events for buffers, unless asked for (-Dio.netty.jfr.enabled=true):
+    // on, they load and generate some 100 classes on the event loop as the first request goes out
+    if (System.getProperty("io.netty.jfr.enabled") == null) {
+      System.setProperty("io.netty.jfr.enabled", "false");
+    }
     warmUpIfItWillCall(args);
     reactor.core.publisher.Hooks.onErrorDropped(e -> { });
     int code = execute(args, Io.system());
@@ -39,10 +45,10 @@ public final class Main {
   }
 
   /**
-   * For a run or a teardown (the invocations that call the API), starts warming the HTTP client up
-   * on a daemon thread, so that it overlaps with reading flags, manifest and ledger on this one:
-   * on a machine with a core to spare, the first request goes out sooner. Help, version, validate,
-   * a dry run and the sandbox skip it.
+   * For a run or a teardown (the invocations that call the API), starts warming the HTTP client and
+   * the JSON up on two daemon threads, so that they overlap with reading flags, manifest and ledger
+   * on this one: on a machine with a core to spare, the first request goes out sooner. Help,
+   * version, validate, a dry run and the sandbox skip it.
    */
   static void warmUpIfItWillCall(String[] args) {
     String command = args.length == 0 ? "" : args[0];
@@ -53,11 +59,16 @@ public final class Main {
       }
     }
     if (calls && args.length > 0) {
-      Thread t = new Thread(ai.bctrl.provisioner.internal.client.Warmup::run, "warm-up");
-      t.setDaemon(true);
-      t.setPriority(Thread.NORM_PRIORITY - 1);
-      t.start();
+      start(Warmup::http, "warm-up-http");
+      start(Warmup::json, "warm-up-json");
     }
+  }
+
+  private static void start(Runnable task, String name) {
+    Thread t = new Thread(task, name);
+    t.setDaemon(true);
+    t.setPriority(Thread.NORM_PRIORITY - 1);
+    t.start();
   }
 
   /** Runs one invocation and returns its exit code; never calls {@code System.exit}. */

@@ -96,15 +96,15 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
   private final BiFunction<HttpClientResponse, ByteBufMono, Mono<Reply>> readReply;
 
   private BctrlClient(String base, HttpClient http, ConnectionProvider pool, Duration requestTimeout,
-      Scheduler timer, JsonMapper json) {
+      Scheduler timer) {
     this.base = base;
     this.http = http;
     this.pool = pool;
     this.requestTimeout = requestTimeout;
     this.timer = timer;
-    this.json = json;
-    this.requestWriter = json.writerFor(CreateRuntimeRequest.class);
-    this.createdReader = new CreatedReader(json);
+    this.json = ClientJson.MAPPER;
+    this.requestWriter = ClientJson.REQUEST_WRITER;
+    this.createdReader = ClientJson.CREATED;
     this.createHttp = http.headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/json"));
     this.readReply = (res, content) -> content.asByteArray()
         .defaultIfEmpty(EMPTY)
@@ -154,7 +154,7 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
     }
     // plain http stays on HTTP/1.1, the client's default: naming it would build the default TLS
     // contexts (some 500 classes and the trust store read at start) for a client that never uses them
-    return new BctrlClient(base, http, pool, requestTimeout, timer, JsonMapper.builder().build());
+    return new BctrlClient(base, http, pool, requestTimeout, timer);
   }
 
   /** Whether {@code host} is an IPv4 or IPv6 address (a URI's IPv6 host comes in brackets). */

@@ -4,19 +4,19 @@ import ai.bctrl.provisioner.model.CreateRuntimeRequest;
 import io.netty.resolver.NoopAddressResolverGroup;
 import java.nio.charset.StandardCharsets;
 import reactor.netty.http.client.HttpClient;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Loads and initialises, ahead of need, what a client's first create call runs through: Jackson's
- * databind with the request's serializer and the answer's reader, Reactor Netty's event loops and
- * native transport, the HTTP codec and the connection pool. It sends nothing and opens no
- * connection; class loading and static initialisation are done once per JVM, so the first call
- * then finds them done. For the executable's start, on a thread of its own while the main thread
- * reads flags, manifest and ledger (see the CLI's {@code Main}).
+ * Loads and initialises, ahead of need, what a client's first create call runs through, in two
+ * parts that can run on threads of their own: {@link #http()}, Reactor Netty's event loops, native
+ * transport, HTTP codec and connection pool; {@link #json()}, Jackson's databind with the shared
+ * writer of create bodies and reader of answers, and the ledger's codec. It sends nothing and
+ * opens no connection; class loading and static initialisation are done once per JVM, so the
+ * first call then finds them done. For the executable's start, while the main thread reads
+ * flags, manifest and ledger (see the CLI's {@code Main}).
  */
 public final class Warmup {
-  /** Classes a first call initialises, beyond what the steps below reach. */
-  private static final String[] CLASSES = {
+  /** Classes a first call initialises, beyond what {@link #http()}'s steps reach. */
+  static final String[] HTTP_CLASSES = {
     "io.netty.handler.codec.http.HttpClientCodec",
     "io.netty.handler.codec.http.HttpObjectAggregator",
     "io.netty.handler.codec.http.DefaultFullHttpRequest",
@@ -25,35 +25,60 @@ public final class Warmup {
     "reactor.netty.http.client.HttpClientOperations",
     "reactor.netty.http.client.HttpClientConnect",
     "reactor.netty.resources.DefaultPooledConnectionProvider",
+    "reactor.netty.channel.ChannelOperations",
     "reactor.netty.channel.ChannelOperationsHandler",
+    "reactor.netty.channel.FluxReceive",
     "io.netty.channel.epoll.EpollSocketChannel",
+  };
+
+  /** The ledger's Jackson side, made on first use (a record written or read). */
+  static final String[] JSON_CLASSES = {
+    "ai.bctrl.provisioner.internal.ledger.LedgerCodec$Jackson",
   };
 
   private Warmup() {}
 
-  /** Does the warm-up; any failure is ignored (the first call does the same work itself). */
+  /** Both parts, one after the other; any failure is ignored (the first call does the same work itself). */
   public static void run() {
+    http();
+    json();
+  }
+
+  /** Reactor Netty's side; any failure is ignored. */
+  public static void http() {
     try {
-      JsonMapper json = JsonMapper.builder().build();
-      CreateRuntimeRequest sample = json.readValue("{\"type\":\"browser\",\"name\":\"warm-up\",\"profile\":\"p\","
-          + "\"extensionIds\":[\"e\"],\"metadata\":{\"provisionerKey\":\"k\",\"n\":1},\"config\":{\"stealth\":\"high\"}}",
-          CreateRuntimeRequest.class);
-      json.writerFor(CreateRuntimeRequest.class).writeValueAsBytes(sample);
-      new CreatedReader(json).read(("{\"id\":\"rt\",\"name\":\"warm-up\",\"status\":\"active\",\"capabilities\":[\"cdp\"],"
-          + "\"metadata\":{\"provisionerKey\":\"k\"},\"backing\":{\"kind\":\"ephemeral\"},\"requestId\":\"r\"}")
-          .getBytes(StandardCharsets.UTF_8));
-      json.readTree("{\"data\":[],\"nextCursor\":null}");
+      HttpClient.create().resolver(NoopAddressResolverGroup.INSTANCE).warmup().block();
+      load(HTTP_CLASSES);
     } catch (RuntimeException | LinkageError e) {
       // the first call will do it
     }
+  }
+
+  /** Jackson's side; any failure is ignored. */
+  public static void json() {
     try {
-      HttpClient.create().resolver(NoopAddressResolverGroup.INSTANCE).warmup().block();
-      ClassLoader loader = Warmup.class.getClassLoader();
-      for (String c : CLASSES) {
-        Class.forName(c, true, loader);
-      }
-    } catch (RuntimeException | LinkageError | ClassNotFoundException e) {
+      CreateRuntimeRequest sample = ClientJson.MAPPER.readValue("{\"type\":\"browser\",\"name\":\"warm-up\","
+          + "\"profile\":\"p\",\"extensionIds\":[\"e\"],\"metadata\":{\"provisionerKey\":\"k\",\"n\":1},"
+          + "\"config\":{\"stealth\":\"high\"}}", CreateRuntimeRequest.class);
+      ClientJson.REQUEST_WRITER.writeValueAsBytes(sample);
+      ClientJson.CREATED.read(("{\"id\":\"rt\",\"name\":\"warm-up\",\"status\":\"active\",\"capabilities\":[\"cdp\"],"
+          + "\"metadata\":{\"provisionerKey\":\"k\"},\"backing\":{\"kind\":\"ephemeral\"},\"requestId\":\"r\"}")
+          .getBytes(StandardCharsets.UTF_8));
+      ClientJson.MAPPER.readTree("{\"data\":[],\"nextCursor\":null}");
+      load(JSON_CLASSES);
+    } catch (RuntimeException | LinkageError e) {
       // the first call will do it
+    }
+  }
+
+  private static void load(String[] names) {
+    ClassLoader loader = Warmup.class.getClassLoader();
+    for (String c : names) {
+      try {
+        Class.forName(c, true, loader);
+      } catch (ClassNotFoundException | LinkageError e) {
+        // the first call will do it
+      }
     }
   }
 }

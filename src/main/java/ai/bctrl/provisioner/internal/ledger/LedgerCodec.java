@@ -43,23 +43,28 @@ import tools.jackson.dataformat.csv.CsvWriteFeature;
 final class LedgerCodec {
   static final String CSV_HEADER = String.join(",", LedgerFormat.COLUMNS);
 
-  /** The ledger's columns in order, no header (the writer writes it once, on a new file). */
-  private static final CsvSchema CSV_SCHEMA = csvSchema();
+  /**
+   * Jackson's side of the codec, made on first use: opening a new ledger, or reading none, needs
+   * none of it, and building a mapper costs a JVM's start some tens of milliseconds.
+   */
+  private static final class Jackson {
+    /** The ledger's columns in order, no header (the writer writes it once, on a new file). */
+    static final CsvSchema CSV_SCHEMA = csvSchema();
 
-  private static final CsvMapper CSV = CsvMapper.builder()
-      // quote a cell only for a separator, a quote or a line break, not for any character below ','
-      .enable(CsvWriteFeature.STRICT_CHECK_FOR_QUOTING)
-      .enable(CsvWriteFeature.QUOTE_STRINGS_WITH_LEADING_TRAILING_WHITESPACE)
-      .enable(CsvReadFeature.EMPTY_UNQUOTED_STRING_AS_NULL)
-      .addModule(new SimpleModule("ledger-csv").addSerializer(ItemResult.class, new CsvRowSerializer()))
-      .build();
-  private static final ObjectWriter CSV_WRITER = CSV.writerFor(ItemResult.class).with(CSV_SCHEMA);
-  /** Without a schema a row reads as an array of its cells. */
-  private static final ObjectReader CSV_READER =
-      CSV.readerFor(String[].class).with(CsvSchema.emptySchema());
+    static final CsvMapper CSV = CsvMapper.builder()
+        // quote a cell only for a separator, a quote or a line break, not for any character below ','
+        .enable(CsvWriteFeature.STRICT_CHECK_FOR_QUOTING)
+        .enable(CsvWriteFeature.QUOTE_STRINGS_WITH_LEADING_TRAILING_WHITESPACE)
+        .enable(CsvReadFeature.EMPTY_UNQUOTED_STRING_AS_NULL)
+        .addModule(new SimpleModule("ledger-csv").addSerializer(ItemResult.class, new CsvRowSerializer()))
+        .build();
+    static final ObjectWriter CSV_WRITER = CSV.writerFor(ItemResult.class).with(CSV_SCHEMA);
+    /** Without a schema a row reads as an array of its cells. */
+    static final ObjectReader CSV_READER = CSV.readerFor(String[].class).with(CsvSchema.emptySchema());
 
-  private static final JsonMapper JSON = JsonMapper.builder().build();
-  private static final ObjectWriter JSON_WRITER = JSON.writer();
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final ObjectWriter JSON_WRITER = JSON.writer();
+  }
 
   private static final byte[] CSV_HEADER_BYTES = (CSV_HEADER + "\n").getBytes(StandardCharsets.UTF_8);
   private static final byte[] NO_BYTES = new byte[0];
@@ -91,7 +96,7 @@ final class LedgerCodec {
     if (format == LedgerFormat.CSV) {
       if (csvRows == null) {
         csvBuffer = new CharArrayWriter(256);
-        csvRows = CSV_WRITER.writeValues(csvBuffer);
+        csvRows = Jackson.CSV_WRITER.writeValues(csvBuffer);
       }
       try {
         csvRows.write(r).flush();
@@ -103,7 +108,7 @@ final class LedgerCodec {
         csvBuffer.reset();
       }
     }
-    ObjectNode node = JSON.createObjectNode();
+    ObjectNode node = Jackson.JSON.createObjectNode();
     node.put("key", oneLine(r.key()));
     node.put("line", r.line());
     node.put("spaceId", oneLine(r.spaceId()));
@@ -121,7 +126,7 @@ final class LedgerCodec {
     node.put("attempts", r.attempts());
     node.put("latencyMs", r.latencyMs());
     node.put("finishedAt", r.finishedAt() == null ? null : r.finishedAt().toString());
-    byte[] json = JSON_WRITER.writeValueAsBytes(node);
+    byte[] json = Jackson.JSON_WRITER.writeValueAsBytes(node);
     byte[] line = Arrays.copyOf(json, json.length + 1);
     line[json.length] = '\n';
     return line;
@@ -172,7 +177,7 @@ final class LedgerCodec {
   /** Parses one CSV record; an unquoted empty cell is null, a quoted empty cell is "". */
   static List<String> parseCsv(String line) {
     try {
-      String[] cells = CSV_READER.readValue(line);
+      String[] cells = Jackson.CSV_READER.readValue(line);
       return cells == null ? List.of() : Arrays.asList(cells);
     } catch (JacksonException e) {
       TokenStreamLocation at = e.getLocation();
@@ -184,7 +189,7 @@ final class LedgerCodec {
   private static List<String> parseJson(String line) {
     JsonNode node;
     try {
-      node = JSON.readTree(line);
+      node = Jackson.JSON.readTree(line);
     } catch (JacksonException e) {
       throw new IllegalArgumentException("not a JSON object");
     }
