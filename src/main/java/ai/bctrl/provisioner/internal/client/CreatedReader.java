@@ -10,8 +10,8 @@ import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.ObjectReader;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.TokenStreamFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -28,21 +28,18 @@ final class CreatedReader {
 
   static final Created NOTHING = new Created(null, null);
 
-  private final JsonMapper json;
-  /** Reads {@code metadata} in place: the rest of the answer follows it, so it is no trailing token. */
-  private final ObjectReader metadataReader;
+  /** The mapper's own token factory: a parser of it alone, without a deserialization context per answer. */
+  private final TokenStreamFactory tokens;
 
   CreatedReader(JsonMapper json) {
-    this.json = json;
-    this.metadataReader =
-        json.readerFor(LinkedHashMap.class).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    this.tokens = json.tokenStreamFactory();
   }
 
   Created read(byte[] body) {
     if (body.length == 0) {
       return NOTHING;
     }
-    try (JsonParser p = json.createParser(body)) {
+    try (JsonParser p = tokens.createParser(ObjectReadContext.empty(), body)) {
       return p.nextToken() == JsonToken.START_OBJECT ? object(p) : NOTHING;
     } catch (JacksonException e) {
       return NOTHING;
@@ -79,7 +76,7 @@ final class CreatedReader {
         case "capabilities" -> capabilities = strings(p, t);
         case "metadata" -> {
           if (t == JsonToken.START_OBJECT) {
-            metadata = metadataReader.readValue(p);
+            metadata = (Map<String, Object>) untyped(p, t);
           } else {
             p.skipChildren();
             metadata = null;
@@ -97,6 +94,42 @@ final class CreatedReader {
     return new Created(new BrowserRuntime(id, name, spaceId,
         status == null ? null : WireEnum.fromWire(RuntimeStatus.class, status).orElse(null),
         kind, type, region, createdAt, updatedAt, capabilities, metadata), requestId);
+  }
+
+  /**
+   * A value as databind reads one into {@code Object}: objects as {@code LinkedHashMap} (the last
+   * of a repeated name wins), arrays as {@code ArrayList}, integers as the smallest of {@code
+   * Integer}, {@code Long} and {@code BigInteger} that holds them, other numbers as {@code Double}.
+   */
+  private static Object untyped(JsonParser p, JsonToken t) {
+    switch (t) {
+      case START_OBJECT: {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (String name = p.nextName(); name != null; name = p.nextName()) {
+          m.put(name, untyped(p, p.nextToken()));
+        }
+        return m;
+      }
+      case START_ARRAY: {
+        List<Object> l = new ArrayList<>();
+        for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+          l.add(untyped(p, e));
+        }
+        return l;
+      }
+      case VALUE_STRING:
+        return p.getString();
+      case VALUE_NUMBER_INT:
+        return p.getNumberValue();
+      case VALUE_NUMBER_FLOAT:
+        return p.getDoubleValue();
+      case VALUE_TRUE:
+        return Boolean.TRUE;
+      case VALUE_FALSE:
+        return Boolean.FALSE;
+      default:
+        return null;
+    }
   }
 
   private static String string(JsonParser p, JsonToken t) {
