@@ -16,7 +16,7 @@
 #      never blocks tonight's run;
 #   4. deletes ledgers, summaries and reports of this job older than KEEP_DAYS days (by the date
 #      in the file name, never by mtime), but, with KEEP_NIGHTS, never a ledger not yet torn down;
-#   5. runs `java -jar JAR run ...` with tonight's summary and report (<stem>.report.html, an HTML
+#   5. runs `java -jar JAR run ...` (or LAUNCHER, bin/provisioner) with tonight's summary and report (<stem>.report.html, an HTML
 #      page beside the ledger) and passes its exit code through;
 #   6. writes the run's summary (and the teardowns') as a Prometheus textfile into METRICS_DIR
 #      (atomically).
@@ -35,7 +35,7 @@ readonly EX_LOCKED=75
 readonly EX_TEARDOWN=76
 readonly EX_CONFIG=78
 readonly KNOWN_KEYS=" JOB_NAME MANIFEST SPACE RATE BURST CONCURRENCY LEDGER_DIR KEEP_DAYS BASE_URL JAR \
-DEFAULTS SHARD GRACE EXTRA_ARGS METRICS_DIR JAVA_OPTS API_KEY_FILE KEEP_NIGHTS TEARDOWN_ARGS "
+DEFAULTS SHARD GRACE EXTRA_ARGS METRICS_DIR JAVA_OPTS API_KEY_FILE KEEP_NIGHTS TEARDOWN_ARGS LAUNCHER "
 
 prog=${0##*/}
 
@@ -101,6 +101,7 @@ grace=$(get GRACE)
 extra_args=$(get EXTRA_ARGS)
 metrics_dir=$(get METRICS_DIR)
 java_opts=$(get JAVA_OPTS)
+launcher=$(get LAUNCHER)
 # the environment (systemd's LoadCredential, a Kubernetes Secret mount) wins over the definition
 key_file=${API_KEY_FILE:-$(get API_KEY_FILE)}
 
@@ -117,6 +118,7 @@ if [[ -n $keep_nights ]]; then
   (( keep_nights <= keep_days )) || bad "KEEP_NIGHTS: $keep_nights is more than KEEP_DAYS ($keep_days); a batch's ledger must be kept at least as long as its runtimes"
 fi
 [[ -r $jar ]] || bad "JAR: '$jar' not found or not readable"
+[[ -z $launcher || -x $launcher ]] || bad "LAUNCHER: '$launcher' not found or not executable; point it at bin/provisioner, or leave it out to run java -jar"
 [[ -z $rate || $rate =~ ^[0-9]+(\.[0-9]+)?$ ]] || bad "RATE: must be a number >= 0 but was '$rate'"
 [[ -z $burst || $burst =~ ^[1-9][0-9]*$ ]] || bad "BURST: must be an integer >= 1 but was '$burst'"
 [[ -z $concurrency || $concurrency =~ ^[1-9][0-9]*$ ]] || bad "CONCURRENCY: must be an integer >= 1 but was '$concurrency'"
@@ -208,12 +210,20 @@ run_child() {
   child=""
 }
 
-java_base=("$java_cmd")
-if [[ -n $java_opts ]]; then
-  read -r -a opts <<< "$java_opts"
-  java_base+=("${opts[@]}")
+if [[ -n $launcher ]]; then
+  # bin/provisioner: the same jar, arguments and exit code, on a JVM that starts from a class-data
+  # archive (kept beside the ledgers, made by the first run) with the quick compiler only. It
+  # execs java, so the child the signals go to is the JVM itself.
+  java_base=(env "PROVISIONER_JAR=$jar" "JAVA=$java_cmd" "PROVISIONER_JAVA_OPTS=$java_opts"
+    "PROVISIONER_CDS_DIR=$ledger_dir/.cds" "$launcher")
+else
+  java_base=("$java_cmd")
+  if [[ -n $java_opts ]]; then
+    read -r -a opts <<< "$java_opts"
+    java_base+=("${opts[@]}")
+  fi
+  java_base+=(-jar "$jar")
 fi
-java_base+=(-jar "$jar")
 
 # ---- teardown of older batches (KEEP_NIGHTS): their quota is freed before tonight's run --------------
 # A batch is torn down from its dated ledger; a teardown that exits 0 leaves <stem>.torn-down beside

@@ -117,6 +117,29 @@ class NightlyWrapperTest {
   }
 
   @Test
+  void runsThroughTheLauncherWithItsArchiveBesideTheLedgersWhenOneIsGiven() throws Exception {
+    Path launcher = Path.of("bin", "provisioner").toAbsolutePath();
+    WrapperRun.Result r = wrapper(definition("LAUNCHER=" + launcher, "JAVA_OPTS=-Xmx300m")).run(TIMEOUT);
+
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    List<String> args = recordedArgs();
+    assertThat(args).contains("-XX:TieredStopAtLevel=1", "-Xmx300m")
+        .anyMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit=" + ledgers.resolve(".cds") + "/"));
+    assertThat(args.subList(args.indexOf("-jar"), args.size())).startsWith(
+        "-jar", jar.toString(), "run", "--batch", "nightly-" + DATE,
+        "--ledger", ledgers.resolve("nightly." + DATE + ".ledger.csv").toString());
+  }
+
+  @Test
+  void refusesALauncherThatIsNotThere() throws Exception {
+    WrapperRun.Result r = wrapper(definition("LAUNCHER=" + dir.resolve("no-such-launcher"))).run(TIMEOUT);
+
+    assertThat(r.exitCode()).isEqualTo(78);
+    assertThat(r.stderr()).contains("LAUNCHER: '" + dir.resolve("no-such-launcher") + "' not found or not executable");
+    assertThat(invocations()).isZero();
+  }
+
+  @Test
   void runsTheProvisionerWithTonightsBatchAndDatedLedger() throws Exception {
     WrapperRun.Result r = wrapper(definition("EXTRA_ARGS=--max-items 100  --quiet", "GRACE=20s")).run(TIMEOUT);
 
@@ -436,6 +459,8 @@ class NightlyWrapperTest {
           return "METRICS_DIR=" + metrics;
         } else if (l.startsWith("JAR=")) {
           return "JAR=" + jar;
+        } else if (l.startsWith("LAUNCHER=")) {
+          return "LAUNCHER=" + Path.of("bin", "provisioner").toAbsolutePath();
         }
         return l;
       }).collect(java.util.stream.Collectors.joining("\n", "", "\n"));
