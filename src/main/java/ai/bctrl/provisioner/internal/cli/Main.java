@@ -48,7 +48,8 @@ public final class Main {
    * For a run or a teardown (the invocations that call the API), starts warming the HTTP client and
    * the JSON up on two daemon threads, so that they overlap with reading flags, manifest and ledger
    * on this one: on a machine with a core to spare, the first request goes out sooner. Help,
-   * version, validate, a dry run and the sandbox skip it.
+   * version, validate, a dry run and the sandbox skip it. A third keeps the JVM on its quick
+   * compiler ({@link QuickCompiler}).
    */
   static void warmUpIfItWillCall(String[] args) {
     String command = args.length == 0 ? "" : args[0];
@@ -61,6 +62,7 @@ public final class Main {
     if (calls && args.length > 0) {
       start(Warmup::http, "warm-up-http");
       start(Warmup::json, "warm-up-json");
+      start(QuickCompiler::limit, "quick-compiler");
     }
   }
 
