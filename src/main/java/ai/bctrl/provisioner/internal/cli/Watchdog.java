@@ -8,10 +8,11 @@ import java.util.function.IntSupplier;
 
 /**
  * A run asked to stop must end: once {@link #arm armed}, if the run has not {@link #finished()}
- * within the grace plus {@link #STUCK_SLACK}, the ledger is forced to disk and the process halts
- * with the stop's exit code, leaving the lock file so the next run settles what may have been in
- * flight. In-process runs (tests) never halt the JVM. It waits on its own daemon thread, never on a
- * Netty or parallel thread.
+ * within the grace plus {@link #STUCK_SLACK}, the ledger is forced to disk, its last words are said
+ * (the {@code --report} page of what was recorded so far) and the process halts with the stop's
+ * exit code, leaving the lock file so the next run settles what may have been in flight.
+ * In-process runs (tests) never halt the JVM. It waits on its own daemon thread, never on a Netty
+ * or parallel thread.
  */
 final class Watchdog {
   /** How long past its grace a stopping run may take before the watchdog ends the process. */
@@ -19,14 +20,21 @@ final class Watchdog {
 
   private final Io io;
   private final IntSupplier exitCode;
+  private final Runnable lastWords;
   private final AtomicBoolean armed = new AtomicBoolean();
   private final AtomicBoolean finished = new AtomicBoolean();
+  private final AtomicBoolean expired = new AtomicBoolean();
   private volatile LedgerWriter ledger;
 
-  /** @param exitCode the code to halt with, asked at the moment of halting */
-  Watchdog(Io io, IntSupplier exitCode) {
+  /**
+   * @param exitCode the code to halt with, asked at the moment of halting
+   * @param lastWords run on the watchdog's thread once the ledger is forced, before the halt; it
+   *     may block on file I/O, and what it throws is ignored
+   */
+  Watchdog(Io io, IntSupplier exitCode, Runnable lastWords) {
     this.io = io;
     this.exitCode = exitCode;
+    this.lastWords = lastWords;
   }
 
   /** The ledger to force before halting. */
@@ -50,25 +58,38 @@ final class Watchdog {
       } catch (InterruptedException e) {
         return;
       }
-      if (finished.get()) {
-        return;
-      }
-      io.err().println("provisioner: the run did not stop within the grace; exiting now"
-          + " (the next run settles the calls that were in flight)");
-      io.err().flush();
-      LedgerWriter w = ledger;
-      if (w != null) {
-        try {
-          w.force();
-        } catch (IOException | RuntimeException e) {
-          // nothing more can be done
-        }
-      }
-      if (io.mayHalt()) {
-        Runtime.getRuntime().halt(exitCode.getAsInt());
-      }
+      expire();
     }, "stop-watchdog");
     t.setDaemon(true);
     t.start();
+  }
+
+  /**
+   * The countdown ran out: unless the run has finished meanwhile, says so, forces the ledger, says
+   * the last words and halts (the real process only). Once at most.
+   */
+  void expire() {
+    if (finished.get() || !expired.compareAndSet(false, true)) {
+      return;
+    }
+    io.err().println("provisioner: the run did not stop within the grace; exiting now"
+        + " (the next run settles the calls that were in flight)");
+    io.err().flush();
+    LedgerWriter w = ledger;
+    if (w != null) {
+      try {
+        w.force();
+      } catch (IOException | RuntimeException e) {
+        // nothing more can be done
+      }
+    }
+    try {
+      lastWords.run();
+    } catch (RuntimeException e) {
+      // the ledger is safe; the process ends all the same
+    }
+    if (io.mayHalt()) {
+      Runtime.getRuntime().halt(exitCode.getAsInt());
+    }
   }
 }
