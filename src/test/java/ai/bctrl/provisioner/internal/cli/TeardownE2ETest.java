@@ -97,7 +97,8 @@ class TeardownE2ETest {
     assertThat(ReportFileTest.text(html, "outcome-failed")).isEqualTo("4");
 
     sandbox.reconfigure(sandbox.config().toBuilder().faults(Map.of()).build());
-    assertThat(cli("teardown", ledger.toString(), "--yes", "--quiet", "--rate", "0")).as(err.toString()).isZero();
+    assertThat(cli("teardown", ledger.toString(), "--yes", "--rate", "0")).as(err.toString()).isZero();
+    assertThat(err.toString()).as("progress, as a run shows it").contains("progress: [####################] 4/4");
     assertThat(sandbox.stats().deletesByRuntime().keySet()).isEqualTo(ids(before));
     assertThat(last(ledger).values()).extracting(ItemResult::outcome).containsOnly(Outcome.DELETED);
   }
