@@ -4,7 +4,8 @@ import java.util.Map;
 
 /**
  * A snapshot of a {@link Provisioner}'s counters since it was built, for progress bars and
- * summaries.
+ * summaries: immutable, taken without stopping the work, so counters read together may be a few
+ * events apart. Each call of {@link Provisioner#stats()} makes a new one.
  *
  * @param inFlight create calls in flight now
  * @param maxInFlight the most create calls ever in flight at once
@@ -25,12 +26,30 @@ public record ProvisionerStats(
     Map<Outcome, Long> results,
     Latencies latency) {
 
+  /**
+   * Made by the provisioner for {@link Provisioner#stats()} (public only because a record's
+   * constructor is). Copies both maps into unmodifiable ones, whose iteration order is unspecified.
+   *
+   * @param inFlight see {@link #inFlight()}
+   * @param maxInFlight see {@link #maxInFlight()}
+   * @param attemptsStarted see {@link #attemptsStarted()}
+   * @param retries see {@link #retries()}; not {@code null}
+   * @param settles see {@link #settles()}
+   * @param listings see {@link #listings()}
+   * @param results see {@link #results()}; not {@code null}
+   * @param latency see {@link #latency()}
+   * @throws NullPointerException when a map, or a key or value in it, is {@code null}
+   */
   public ProvisionerStats {
     retries = Map.copyOf(retries);
     results = Map.copyOf(results);
   }
 
-  /** Items ended so far, all outcomes. */
+  /**
+   * Items ended so far, all outcomes.
+   *
+   * @return the sum of {@link #results()}
+   */
   public long ended() {
     return results.values().stream().mapToLong(Long::longValue).sum();
   }
