@@ -17,10 +17,13 @@ import java.util.function.IntSupplier;
 final class Watchdog {
   /** How long past its grace a stopping run may take before the watchdog ends the process. */
   static final Duration STUCK_SLACK = Duration.ofSeconds(15);
+  /** The longest the last words may take: a stuck run must end even if writing its report hangs. */
+  static final Duration LAST_WORDS_BOUND = Duration.ofSeconds(5);
 
   private final Io io;
   private final IntSupplier exitCode;
   private final Runnable lastWords;
+  private final Duration lastWordsBound;
   private final AtomicBoolean armed = new AtomicBoolean();
   private final AtomicBoolean finished = new AtomicBoolean();
   private final AtomicBoolean expired = new AtomicBoolean();
@@ -28,13 +31,19 @@ final class Watchdog {
 
   /**
    * @param exitCode the code to halt with, asked at the moment of halting
-   * @param lastWords run on the watchdog's thread once the ledger is forced, before the halt; it
-   *     may block on file I/O, and what it throws is ignored
+   * @param lastWords run once the ledger is forced, before the halt, on a thread of its own that
+   *     is waited for at most {@link #LAST_WORDS_BOUND}; it may block on file I/O, and what it
+   *     throws is ignored
    */
   Watchdog(Io io, IntSupplier exitCode, Runnable lastWords) {
+    this(io, exitCode, lastWords, LAST_WORDS_BOUND);
+  }
+
+  Watchdog(Io io, IntSupplier exitCode, Runnable lastWords, Duration lastWordsBound) {
     this.io = io;
     this.exitCode = exitCode;
     this.lastWords = lastWords;
+    this.lastWordsBound = lastWordsBound;
   }
 
   /** The ledger to force before halting. */
@@ -66,7 +75,8 @@ final class Watchdog {
 
   /**
    * The countdown ran out: unless the run has finished meanwhile, says so, forces the ledger, says
-   * the last words and halts (the real process only). Once at most.
+   * the last words (waiting for them at most their bound) and halts (the real process only). Once
+   * at most.
    */
   void expire() {
     if (finished.get() || !expired.compareAndSet(false, true)) {
@@ -83,10 +93,19 @@ final class Watchdog {
         // nothing more can be done
       }
     }
+    Thread words = new Thread(() -> {
+      try {
+        lastWords.run();
+      } catch (RuntimeException e) {
+        // the ledger is safe; the process ends all the same
+      }
+    }, "stop-watchdog-last-words");
+    words.setDaemon(true);
+    words.start();
     try {
-      lastWords.run();
-    } catch (RuntimeException e) {
-      // the ledger is safe; the process ends all the same
+      words.join(lastWordsBound.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     if (io.mayHalt()) {
       Runtime.getRuntime().halt(exitCode.getAsInt());

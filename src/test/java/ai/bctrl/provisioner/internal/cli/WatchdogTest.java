@@ -6,10 +6,13 @@ import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** What the watchdog does when its countdown runs out, without its thread or its wait. */
 class WatchdogTest {
@@ -38,6 +41,24 @@ class WatchdogTest {
 
     assertThat(said).isEmpty();
     assertThat(err.toString()).isEmpty();
+  }
+
+  @Test
+  @Timeout(20)
+  void lastWordsThatHangDoNotKeepTheProcessFromEnding() throws InterruptedException {
+    CountDownLatch never = new CountDownLatch(1);
+    Watchdog w = new Watchdog(io, () -> 143, () -> {
+      try {
+        never.await(); // a report that cannot be written: a hung disk
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, Duration.ofMillis(50));
+
+    w.expire(); // in-process: returns (where the real process halts) once the bound has passed
+
+    assertThat(err.toString()).contains("did not stop within the grace");
+    never.countDown();
   }
 
   @Test
