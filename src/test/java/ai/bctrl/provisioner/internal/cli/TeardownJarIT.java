@@ -204,12 +204,15 @@ class TeardownJarIT {
   @Test
   void sigtermExits143AndTheLedgerHoldsEveryStopAndDeleteThatHappened() throws Exception {
     provision(30);
-    Run run = start("m.ledger.csv", "--yes", "--rate", "8", "--grace", "5s");
+    Run run = start("m.ledger.csv", "--yes", "--rate", "8", "--grace", "5s", "--report", "t.html");
     awaitCalls(10);
     run.process().destroy();
 
     assertThat(run.exit(LONG)).as(run.stderr()).isEqualTo(143);
     assertThat(run.stderr()).contains("SIGTERM", "summary:", "exit code  143");
+    assertThat(text(dir.resolve("t.html"))).as("the report of a teardown stopped by SIGTERM")
+        .contains("<span id=\"exit-code\">143</span> <span id=\"exit-why\">interrupted by SIGTERM</span>")
+        .doesNotContain(KEY);
     assertThat(dir.resolve("m.ledger.csv.lock")).as("removed on a signal").doesNotExist();
     SandboxStats st = sandbox.stats();
     Map<String, Outcome> byId = last().values().stream()
