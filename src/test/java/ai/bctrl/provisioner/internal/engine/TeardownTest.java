@@ -350,6 +350,17 @@ class TeardownTest {
   }
 
   @Test
+  void aCallThatGotNoAnswerIsToldAsFailedNotAsAnswered() {
+    api.add("rt_a", "a", RuntimeStatus.ACTIVE);
+    api.override = (call, n) -> Mono.delay(LATENCY, vts).then(Mono.error(new TransportException(
+        TransportException.Kind.CONNECT, false, "could not connect: Connection refused", null)));
+    Run r = teardown(engine(settings().maxAttempts(3)), false, created("a")).advance(Duration.ofSeconds(5));
+
+    assertThat(r.of("a")).containsExactly(Outcome.FAILED);
+    assertThat(r.last("a").error()).isEqualTo("stop failed: could not connect: Connection refused (after 3 stop calls)");
+  }
+
+  @Test
   void aNotFoundWithoutItsCodeIsAFailureNeverAnotherDeletedRuntime() {
     api.add("rt_a", "a", RuntimeStatus.ACTIVE);
     api.override = (call, n) -> after(LATENCY, error(404, null, null));
