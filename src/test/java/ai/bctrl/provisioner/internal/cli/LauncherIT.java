@@ -77,6 +77,39 @@ class LauncherIT {
   }
 
   @Test
+  void anArchiveNoJvmCanMapIsDroppedAndTwiceRefusedNoMoreAreWritten() throws Exception {
+    Path cds = Files.createDirectories(dir.resolve("cds"));
+    Files.writeString(dir.resolve("m.csv"), "key,name,count\nw,w,1\n");
+    String key = archiveKey();
+    for (int strike = 1; strike <= 2; strike++) {
+      Files.writeString(cds.resolve("provisioner-" + key + ".jsa.999999"), "cut short by a kill -9");
+      Out version = launcher("--version");
+      assertThat(version.code()).as(version.stderr()).isZero();
+      assertThat(version.stdout()).startsWith("provisioner ");
+      assertThat(archives()).noneMatch(a -> a.contains(".jsa"));
+    }
+    assertThat(archives()).contains("provisioner-" + key + ".refused");
+
+    Out run = launcher("run", "--sandbox", "m.csv", "--quiet", "--ledger", "m.ledger.csv");
+    assertThat(run.code()).as(run.stderr()).isZero();
+    assertThat(archives()).noneMatch(a -> a.contains(".jsa")); // refused: the run wrote none at exit
+  }
+
+  /** The archive key of the jar and java the launcher runs (PROVISIONER_CDS=path prints its archive). */
+  private String archiveKey() throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString()).redirectErrorStream(true);
+    pb.environment().put("PROVISIONER_JAR", Path.of(JAR).toAbsolutePath().toString());
+    pb.environment().put("PROVISIONER_CDS_DIR", dir.resolve("cds").toString());
+    pb.environment().put("PROVISIONER_CDS", "path");
+    Process p = pb.start();
+    String path = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(path).startsWith(dir.resolve("cds").resolve("provisioner-").toString()).endsWith(".jsa");
+    String name = Path.of(path).getFileName().toString();
+    return name.substring("provisioner-".length(), name.length() - ".jsa".length());
+  }
+
+  @Test
   void theLauncherIsAPlainShScriptThatShellcheckPasses() throws Exception {
     assertThat(Files.readAllLines(LAUNCHER).get(0)).isEqualTo("#!/bin/sh");
     assertThat(Files.isExecutable(LAUNCHER)).isTrue();
