@@ -249,8 +249,8 @@ public final class Bench {
       rows.add(new Row("4 a million in 256 MB, java -jar", n, 64, "none", "0", rate, Double.NaN, Double.NaN, r.cpuMs / n,
           r.peakHeapMb, startToFirstRequest(st, r), st.maxInOneSecond() + "", check(r, String.format(Locale.ROOT,
               "last tenth %.0f/s = %.2f of the middle's %.0f/s (>= 0.9: %s); live heap after GC middle %.0f MB, "
-                  + "last tenth %.0f MB (flat: %s)", last, last / middle, middle, ok(last / middle >= 0.9), heapMiddle,
-              heapLast, ok(flat)))));
+                  + "last tenth %.0f MB (flat: %s); creates/s by tenth: %s", last, last / middle, middle,
+              ok(last / middle >= 0.9), heapMiddle, heapLast, ok(flat), st.tenths()))));
     }
   }
 
@@ -507,6 +507,15 @@ public final class Bench {
         k++;
       }
       return k;
+    }
+
+    /** Creates per second in each tenth of the starts, e.g. "5.1k/5.6k/...". */
+    String tenths() {
+      StringBuilder b = new StringBuilder();
+      for (int k = 0; k < 10; k++) {
+        b.append(k == 0 ? "" : "/").append(String.format(Locale.ROOT, "%.1fk", tenthRate(k) / 1000));
+      }
+      return b.toString();
     }
 
     /** Creates per second over the {@code k}th tenth of the starts (0-based). */
