@@ -10,23 +10,32 @@
 #   2. names tonight's batch <job>-<date> (date = SCHEDULED_DATE from the environment, else today
 #      in UTC) and tonight's ledger <LEDGER_DIR>/<job>.<date>.ledger.csv, so tonight never adopts
 #      or resumes last night, and a re-run of the same night resumes tonight's own ledger;
-#   3. deletes ledgers and summaries of this job older than KEEP_DAYS days (by the date in the
-#      file name, never by mtime);
-#   4. runs `java -jar JAR run ...` and passes its exit code through;
-#   5. writes the run's summary as a Prometheus textfile into METRICS_DIR (atomically).
+#   3. with KEEP_NIGHTS=N, tears down the batches of nights older than the last N (tonight's
+#      included) from their dated ledgers (`java -jar JAR teardown --yes ...`), so their quota is
+#      free before tonight's run; a batch whose teardown failed is tried again the next night, and
+#      never blocks tonight's run;
+#   4. deletes ledgers, summaries and reports of this job older than KEEP_DAYS days (by the date
+#      in the file name, never by mtime), but, with KEEP_NIGHTS, never a ledger not yet torn down;
+#   5. runs `java -jar JAR run ...` with tonight's summary and report (<stem>.report.html, an HTML
+#      page beside the ledger) and passes its exit code through;
+#   6. writes the run's summary (and the teardowns') as a Prometheus textfile into METRICS_DIR
+#      (atomically).
 #
 # The API key comes from BCTRL_API_KEY in the environment, or from the file named by
 # API_KEY_FILE (passed to the provisioner as --api-key-file). Never from the definition.
 #
 # Exit codes: the provisioner's own (0, 1, 2, 3, 64, 65, 130, 143; 137 when it was killed),
 # plus 75 = the previous run of this job still holds the lock (nothing was done),
+#      76 = tonight's run exited 0, but tearing down an older batch failed (see the log and the
+#           provisioner_teardown_* metrics); it is tried again the next night,
 #      78 = the job definition or the environment is unusable (nothing was done).
 set -euo pipefail
 
 readonly EX_LOCKED=75
+readonly EX_TEARDOWN=76
 readonly EX_CONFIG=78
 readonly KNOWN_KEYS=" JOB_NAME MANIFEST SPACE RATE BURST CONCURRENCY LEDGER_DIR KEEP_DAYS BASE_URL JAR \
-DEFAULTS SHARD GRACE EXTRA_ARGS METRICS_DIR JAVA_OPTS API_KEY_FILE "
+DEFAULTS SHARD GRACE EXTRA_ARGS METRICS_DIR JAVA_OPTS API_KEY_FILE KEEP_NIGHTS TEARDOWN_ARGS "
 
 prog=${0##*/}
 
@@ -78,6 +87,8 @@ job=$(get JOB_NAME "${base%.env}")
 manifest=$(get MANIFEST)
 ledger_dir=$(get LEDGER_DIR)
 keep_days=$(get KEEP_DAYS 14)
+keep_nights=$(get KEEP_NIGHTS)
+teardown_args=$(get TEARDOWN_ARGS)
 jar=$(get JAR /opt/provisioner/provisioner.jar)
 space=$(get SPACE)
 rate=$(get RATE)
@@ -101,6 +112,10 @@ bad() { die "$EX_CONFIG" "$def_file: $1"; }
 [[ -n $ledger_dir ]] || bad "LEDGER_DIR: missing; set it to a directory that keeps ledgers between runs"
 [[ -d $ledger_dir && -w $ledger_dir ]] || bad "LEDGER_DIR: '$ledger_dir' is not a writable directory"
 [[ $keep_days =~ ^[1-9][0-9]{0,3}$ ]] || bad "KEEP_DAYS: must be an integer 1..9999 but was '$keep_days'"
+if [[ -n $keep_nights ]]; then
+  [[ $keep_nights =~ ^[1-9][0-9]{0,3}$ ]] || bad "KEEP_NIGHTS: must be an integer 1..9999 but was '$keep_nights'"
+  (( keep_nights <= keep_days )) || bad "KEEP_NIGHTS: $keep_nights is more than KEEP_DAYS ($keep_days); a batch's ledger must be kept at least as long as its runtimes"
+fi
 [[ -r $jar ]] || bad "JAR: '$jar' not found or not readable"
 [[ -z $rate || $rate =~ ^[0-9]+(\.[0-9]+)?$ ]] || bad "RATE: must be a number >= 0 but was '$rate'"
 [[ -z $burst || $burst =~ ^[1-9][0-9]*$ ]] || bad "BURST: must be an integer >= 1 but was '$burst'"
@@ -144,7 +159,126 @@ fi
 stem=$job.$run_date$shard_suffix
 ledger=$ledger_dir/$stem.ledger.csv
 summary=$ledger_dir/$stem.summary.json
+report=$ledger_dir/$stem.report.html
 batch=$job-$run_date
+
+# ---- children: the provisioner runs as a job of its own, signals forwarded ------------------------
+# Each provisioner (the teardowns, then the run) inherits the lock's descriptor, so the lock stays
+# held for as long as it runs, even if this wrapper is killed. It runs as a job of its own (set -m)
+# so that it does not ignore SIGINT as a script's background commands otherwise do. The wrapper
+# forwards SIGINT, SIGTERM and SIGHUP to it and waits while it drains (--grace) and flushes its
+# ledger. A signal that arrives while no provisioner runs stops the wrapper before the next one.
+child=""
+pending=""
+# shellcheck disable=SC2317 # called by the traps below
+forward() {
+  pending=$1
+  if [[ -n $child ]]; then
+    kill -"$1" "$child" 2> /dev/null || true
+  fi
+}
+trap 'forward INT' INT
+trap 'forward TERM' TERM
+trap 'forward HUP' HUP
+
+# stop_if_signalled WHAT: exits 128+signal, naming what did not start, if a signal came
+stop_if_signalled() {
+  if [[ -n $pending ]]; then
+    die "$(( 128 + $(kill -l "$pending") ))" "job $job$shard_suffix: stopped by SIG$pending before $1"
+  fi
+}
+
+# run_child CMD...: runs CMD as a job of its own, forwarding signals to it; sets rc to its exit code
+run_child() {
+  set -m
+  "$@" &
+  child=$!
+  set +m
+  if [[ -n $pending ]]; then
+    kill -"$pending" "$child" 2> /dev/null || true
+  fi
+  set +e
+  wait "$child"
+  rc=$?
+  while kill -0 "$child" 2> /dev/null; do
+    wait "$child"
+    rc=$?
+  done
+  set -e
+  child=""
+}
+
+java_base=("$java_cmd")
+if [[ -n $java_opts ]]; then
+  read -r -a opts <<< "$java_opts"
+  java_base+=("${opts[@]}")
+fi
+java_base+=(-jar "$jar")
+
+# ---- teardown of older batches (KEEP_NIGHTS): their quota is freed before tonight's run --------------
+# A batch is torn down from its dated ledger; a teardown that exits 0 leaves <stem>.torn-down beside
+# it, and the ledger is not tried again unless it changes. A teardown that fails is reported (log,
+# metrics, exit 76 when the run itself succeeds) and tried again the next night; tonight's run
+# goes ahead either way.
+teardown_ok=0
+teardown_failed=0
+teardown_rc=0
+teardown_summaries=()
+# torn_down STEM: whether the ledger of STEM has been torn down since it last changed (or has none)
+torn_down() {
+  local marker=$ledger_dir/$1.torn-down f
+  for f in "$ledger_dir/$1".ledger.csv "$ledger_dir/$1".ledger.jsonl; do
+    if [[ -e $f ]] && ! [[ -e $marker && ! $f -nt $marker ]]; then
+      return 1
+    fi
+  done
+  return 0
+}
+if [[ -n $keep_nights ]]; then
+  teardown_cutoff=$(date -u -d "$run_date -$((keep_nights - 1)) days" +%F)
+  shopt -s nullglob
+  for old in "$ledger_dir/$job".[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"$shard_suffix".ledger.csv \
+      "$ledger_dir/$job".[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"$shard_suffix".ledger.jsonl; do
+    name=${old##*/}
+    old_date=${name:${#job}+1:10}
+    old_stem=${name%.ledger.*}
+    if ! [[ $old_date < $teardown_cutoff ]] || torn_down "$old_stem"; then
+      continue
+    fi
+    stop_if_signalled "tearing down batch $job-$old_date"
+    old_summary=$ledger_dir/$old_stem.teardown.json
+    rm -f -- "$old_summary"
+    tcmd=("${java_base[@]}" teardown --yes --summary "$old_summary")
+    [[ -n $rate ]] && tcmd+=(--rate "$rate")
+    [[ -n $burst ]] && tcmd+=(--burst "$burst")
+    [[ -n $concurrency ]] && tcmd+=(--concurrency "$concurrency")
+    [[ -n $base_url ]] && tcmd+=(--base-url "$base_url")
+    [[ -n $grace ]] && tcmd+=(--grace "$grace")
+    [[ -n $key_file ]] && tcmd+=(--api-key-file "$key_file")
+    if [[ -n $teardown_args ]]; then
+      read -r -a targs <<< "$teardown_args"
+      tcmd+=("${targs[@]}")
+    fi
+    tcmd+=("$old")
+    log "job $job$shard_suffix: tearing down batch $job-$old_date (older than $keep_nights nights) from $old"
+    td_started=$(date -u +%s)
+    run_child "${tcmd[@]}"
+    [[ -s $old_summary ]] && teardown_summaries+=("$old_summary")
+    if [[ $rc -eq 0 ]]; then
+      teardown_ok=$((teardown_ok + 1))
+      echo "torn down by $prog on $(date -u +%FT%TZ) (teardown exited 0)" > "$ledger_dir/$old_stem.torn-down"
+      log "job $job$shard_suffix: batch $job-$old_date torn down after $(( $(date -u +%s) - td_started ))s"
+    else
+      teardown_failed=$((teardown_failed + 1))
+      [[ $teardown_rc -ne 0 ]] || teardown_rc=$rc
+      log "job $job$shard_suffix: tearing down batch $job-$old_date failed (exit $rc); its ledger is kept and the next night tries again; tonight's run goes ahead"
+    fi
+    if [[ -n $pending ]]; then
+      exit "$rc"
+    fi
+  done
+  shopt -u nullglob
+fi
 
 # ---- retention: by the date in the file name ---------------------------------------------------
 cutoff=$(date -u -d "$run_date -$((keep_days - 1)) days" +%F)
@@ -153,10 +287,24 @@ for f in "$ledger_dir/$job".[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*; do
   name=${f##*/}
   file_date=${name:${#job}+1:10}
   case $name in
-    *.ledger.csv | *.ledger.jsonl | *.summary.json | *.ledger.csv.lock | *.ledger.jsonl.lock) ;;
+    *.ledger.csv | *.ledger.jsonl | *.summary.json | *.report.html | *.ledger.csv.lock | *.ledger.jsonl.lock) ;;
+    *.teardown.json | *.teardown.html | *.torn-down) ;;
     *) continue ;;
   esac
   if [[ $file_date < $cutoff ]]; then
+    if [[ -n $keep_nights ]]; then
+      # never the files of a batch whose runtimes may still exist
+      rest=${name:${#job}+11}
+      file_stem=$job.$file_date
+      if [[ $rest == .shard-* ]]; then
+        rest=${rest#.}
+        file_stem+=.${rest%%.*}
+      fi
+      if ! torn_down "$file_stem"; then
+        log "kept $f past KEEP_DAYS: its batch is not torn down yet"
+        continue
+      fi
+    fi
     rm -f -- "$f"
     log "removed $f (older than $keep_days days)"
   fi
@@ -164,12 +312,7 @@ done
 shopt -u nullglob
 
 # ---- the run -------------------------------------------------------------------------------------
-cmd=("$java_cmd")
-if [[ -n $java_opts ]]; then
-  read -r -a opts <<< "$java_opts"
-  cmd+=("${opts[@]}")
-fi
-cmd+=(-jar "$jar" run --batch "$batch" --ledger "$ledger" --summary "$summary")
+cmd=("${java_base[@]}" run --batch "$batch" --ledger "$ledger" --summary "$summary" --report "$report")
 [[ -n $space ]] && cmd+=(--space "$space")
 [[ -n $rate ]] && cmd+=(--rate "$rate")
 [[ -n $burst ]] && cmd+=(--burst "$burst")
@@ -187,43 +330,10 @@ cmd+=("$manifest")
 
 log "job $job$shard_suffix: batch $batch, ledger $ledger"
 started=$(date -u +%s)
-# A summary left by an earlier try of tonight must not be taken for this run's.
-rm -f -- "$summary"
-# The provisioner inherits the lock's descriptor, so the lock stays held for as long as it runs,
-# even if this wrapper is killed. It runs as a job of its own (set -m) so that it does not ignore
-# SIGINT as a script's background commands otherwise do. The wrapper forwards SIGINT, SIGTERM and
-# SIGHUP to it and waits while it drains (--grace) and flushes its ledger. A signal that arrives
-# before the provisioner has started stops the wrapper instead.
-child=""
-pending=""
-# shellcheck disable=SC2317 # called by the traps below
-forward() {
-  pending=$1
-  if [[ -n $child ]]; then
-    kill -"$1" "$child" 2> /dev/null || true
-  fi
-}
-trap 'forward INT' INT
-trap 'forward TERM' TERM
-trap 'forward HUP' HUP
-if [[ -n $pending ]]; then
-  die "$(( 128 + $(kill -l "$pending") ))" "job $job$shard_suffix: stopped by SIG$pending before the provisioner started"
-fi
-set -m
-"${cmd[@]}" &
-child=$!
-set +m
-if [[ -n $pending ]]; then
-  kill -"$pending" "$child" 2> /dev/null || true
-fi
-set +e
-wait "$child"
-rc=$?
-while kill -0 "$child" 2> /dev/null; do
-  wait "$child"
-  rc=$?
-done
-set -e
+# A summary or report left by an earlier try of tonight must not be taken for this run's.
+rm -f -- "$summary" "$report"
+stop_if_signalled "the provisioner started"
+run_child "${cmd[@]}"
 trap - INT TERM HUP
 finished=$(date -u +%s)
 log "job $job$shard_suffix: provisioner exited $rc after $((finished - started))s"
@@ -244,8 +354,13 @@ write_metrics() {
   if [[ -s $summary ]]; then
     from_summary=$(summary_metrics "$summary" "$labels") || from_summary=""
   fi
+  local from_teardown=""
+  if [[ -n $keep_nights ]]; then
+    from_teardown=$(teardown_metrics "$labels") || from_teardown=""
+  fi
   {
     [[ -n $from_summary ]] && echo "$from_summary"
+    [[ -n $from_teardown ]] && echo "$from_teardown"
     echo "# HELP provisioner_run_duration_seconds Wall-clock duration of the last run."
     echo "# TYPE provisioner_run_duration_seconds gauge"
     echo "provisioner_run_duration_seconds{$labels} $((finished - started))"
@@ -286,8 +401,36 @@ summary_metrics() {
   ' "$1" 2> /dev/null
 }
 
+# teardown_metrics LABELS: tonight's teardowns of older batches: how many ended well or not, the
+# first failure's exit code, and their runtimes by outcome, summed over their --summary JSON files
+# ({"runtimes": {"deleted": n, "keptStopped": n, "failed": n, "unknown": n, "aborted": n}, ...})
+teardown_metrics() {
+  local sums='{}'
+  if [[ ${#teardown_summaries[@]} -gt 0 ]]; then
+    sums=$(jq -s -c '{deleted: (map(.runtimes.deleted // 0) | add),
+        failed: (map((.runtimes.failed // 0) + (.runtimes.unknown // 0)) | add),
+        aborted: (map(.runtimes.aborted // 0) | add)}' "${teardown_summaries[@]}" 2> /dev/null) || sums='{}'
+  fi
+  echo "# HELP provisioner_teardown_batches Older batches (past KEEP_NIGHTS) the last run tried to tear down, by result."
+  echo "# TYPE provisioner_teardown_batches gauge"
+  echo "provisioner_teardown_batches{$1,result=\"torn_down\"} $teardown_ok"
+  echo "provisioner_teardown_batches{$1,result=\"failed\"} $teardown_failed"
+  echo "# HELP provisioner_teardown_exit_code Exit code of the first teardown of an older batch that failed in the last run (0 = none failed)."
+  echo "# TYPE provisioner_teardown_exit_code gauge"
+  echo "provisioner_teardown_exit_code{$1} $teardown_rc"
+  jq -r --arg l "$1" '
+    "# HELP provisioner_teardown_runtimes Runtimes of older batches the last run'"'"'s teardowns ended, by outcome (failed: not torn down).",
+    "# TYPE provisioner_teardown_runtimes gauge",
+    (("deleted", "failed", "aborted") as $o | "provisioner_teardown_runtimes{\($l),outcome=\"\($o)\"} \(.[$o] // 0)")
+  ' <<< "$sums"
+}
+
 if [[ -n $metrics_dir ]]; then
   write_metrics || log "could not write metrics into $metrics_dir"
 fi
 
+if [[ $rc -eq 0 && $teardown_failed -gt 0 ]]; then
+  log "job $job$shard_suffix: tonight's run succeeded, but $teardown_failed older batch(es) could not be torn down (first exit $teardown_rc); exit $EX_TEARDOWN"
+  exit "$EX_TEARDOWN"
+fi
 exit "$rc"

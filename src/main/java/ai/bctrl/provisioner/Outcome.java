@@ -15,7 +15,14 @@ public enum Outcome {
   /** The outcome could not be settled. Settled again, then tried, on resume. */
   UNKNOWN("unknown", false),
   /** In flight or waiting to retry when the run stopped. Settled again, then tried, on resume. */
-  ABORTED("aborted", false);
+  ABORTED("aborted", false),
+  /**
+   * Teardown stopped it ({@link Provisioner#teardown}); it still exists, with its browser state. Kept
+   * on resume like {@link #UNHEALTHY}: replaced only when replacing unhealthy items is asked for.
+   */
+  STOPPED("stopped", false),
+  /** Teardown deleted it, or found it gone. Created anew on resume. */
+  DELETED("deleted", false);
 
   private final String wire;
   private final boolean done;
@@ -33,6 +40,11 @@ public enum Outcome {
   /** Whether an item with this outcome counts as provisioned (exit 0 needs every item done). */
   public boolean isDone() {
     return done;
+  }
+
+  /** Whether teardown wrote it ({@link #STOPPED}, {@link #DELETED}) rather than a provisioning run. */
+  public boolean isTeardown() {
+    return this == STOPPED || this == DELETED;
   }
 
   /** Parses the ledger's spelling. */

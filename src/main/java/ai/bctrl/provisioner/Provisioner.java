@@ -139,6 +139,48 @@ public final class Provisioner implements AutoCloseable {
     return emitted(one).last();
   }
 
+  /** {@link #teardown(Flux, boolean, Publisher)} that stops and deletes, and runs until its input ends. */
+  public Flux<ItemResult> teardown(Flux<ItemResult> runtimes) {
+    return teardown(runtimes, false, Flux.never());
+  }
+
+  /**
+   * Tears down the runtimes {@code runtimes} name: each is stopped ({@code POST
+   * /v1/runtimes/{id}/stop}), then deleted ({@code DELETE /v1/runtimes/{id}}) unless {@code
+   * keepStopped}. The input is what {@link #provision} emitted (or a ledger recorded): each result
+   * names its runtime by {@link ItemResult#runtimeId()}; one without an id (its create ended {@link
+   * Outcome#UNKNOWN} or {@link Outcome#ABORTED}) is looked for by its key in one listing of its
+   * space, unless {@code noList}. A runtime whose {@code status} is {@code stopped} or {@code failed}
+   * and that is to be deleted is deleted without a stop first.
+   *
+   * <p>Results, in completion order, for each runtime: {@link Outcome#STOPPED} once it is stopped
+   * (followed by {@link Outcome#DELETED} unless {@code keepStopped}: the last result of a runtime
+   * is the truth about it), {@link Outcome#DELETED} once it is deleted or found gone ({@code 404
+   * runtime.not_found}, or its key is not in its space: then {@code runtimeId} is {@code null}),
+   * {@link Outcome#FAILED} when a call cannot succeed (its runtime is still there), {@link
+   * Outcome#UNKNOWN} when its space cannot be listed. Both calls are safe to repeat: 429s (with
+   * {@code Retry-After}), 5xx, resets and timeouts are retried with the backoff, up to {@code
+   * maxAttempts} calls of each kind; {@code 409 runtime.not_active} on a stop means already
+   * stopped; {@code 409 runtime.not_stopped} on a delete stops it again first. {@code attempts}
+   * counts this teardown's calls for the runtime. {@link ProvisionerListener}s see every call as an
+   * attempt and every result as {@code itemEnded}; {@link #stats()} counts the calls, and each
+   * runtime's last result.
+   *
+   * <p>It shares this provisioner's limits with every run and create: its calls take slots of the
+   * same {@code concurrency}, starts of the same {@code rate}, and a 429 pauses them all. Cold and
+   * lazy as {@link #provision(Flux, Publisher)}, and it stops the same way: {@code stop} emits a
+   * grace, then calls in flight are cut and every runtime with a call made and no last result yet is
+   * emitted {@link Outcome#ABORTED}; 401/403 or {@code maxConsecutiveFailures} failed calls in a row
+   * end it with an error after those; cancelling cancels the calls in flight. A runtime given twice
+   * (by key) is torn down once; the later one ends {@link Outcome#FAILED} with {@link
+   * ErrorCodes#DUPLICATE_KEY}.
+   */
+  public Flux<ItemResult> teardown(Flux<ItemResult> runtimes, boolean keepStopped, Publisher<Duration> stop) {
+    Objects.requireNonNull(runtimes, "runtimes");
+    Objects.requireNonNull(stop, "stop");
+    return emitted(engine.teardown(runtimes, stop, keepStopped));
+  }
+
   private Flux<ItemResult> emitted(Flux<ItemResult> results) {
     return emitOn == null ? results : results.publishOn(emitOn);
   }

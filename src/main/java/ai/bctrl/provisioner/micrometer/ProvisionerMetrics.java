@@ -56,12 +56,21 @@ public final class ProvisionerMetrics implements ProvisionerListener {
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> rates = new ConcurrentHashMap<>();
 
-  /** Meters in {@code registry} with no extra tags. */
+  /**
+   * Meters in {@code registry} with no extra tags.
+   *
+   * @param registry where the meters are registered
+   */
   public ProvisionerMetrics(MeterRegistry registry) {
     this(registry, Tags.empty());
   }
 
-  /** Meters in {@code registry}, each with {@code commonTags} (e.g. the pipeline's name). */
+  /**
+   * Meters in {@code registry}, each with {@code commonTags} (e.g. the pipeline's name).
+   *
+   * @param registry where the meters are registered
+   * @param commonTags tags added to every meter; may be empty
+   */
   public ProvisionerMetrics(MeterRegistry registry, Iterable<Tag> commonTags) {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.common = Tags.of(Objects.requireNonNull(commonTags, "commonTags"));
@@ -70,6 +79,9 @@ public final class ProvisionerMetrics implements ProvisionerListener {
   /**
    * Registers gauges read from {@code provisioner}'s live counters: calls in flight now and the most
    * ever in flight. The gauges hold the provisioner weakly, as Micrometer gauges do.
+   *
+   * @param provisioner the provisioner whose calls in flight to show
+   * @return this, to chain
    */
   public ProvisionerMetrics bindGauges(Provisioner provisioner) {
     Objects.requireNonNull(provisioner, "provisioner");
@@ -80,6 +92,12 @@ public final class ProvisionerMetrics implements ProvisionerListener {
     return this;
   }
 
+  /**
+   * Counts the call in {@code provisioner.attempts} and times it in {@code
+   * provisioner.attempt.duration}.
+   *
+   * @param e the call that ended
+   */
   @Override
   public void attemptEnded(AttemptEnded e) {
     String result = lower(e.result());
@@ -89,17 +107,33 @@ public final class ProvisionerMetrics implements ProvisionerListener {
         .record(e.elapsed().toNanos(), TimeUnit.NANOSECONDS);
   }
 
+  /**
+   * Counts the retry in {@code provisioner.retries}, tagged with its cause.
+   *
+   * @param e the retry to come
+   */
   @Override
   public void retryScheduled(RetryScheduled e) {
     counter("provisioner.retries", "attempts to be repeated", "cause", lower(e.cause())).increment();
   }
 
+  /**
+   * Counts the listing in {@code provisioner.settles}, tagged with whether it found the item.
+   *
+   * @param e what the settle listing found
+   */
   @Override
   public void settled(Settled e) {
     counter("provisioner.settles", "settle listings for uncertain items", "found", Boolean.toString(e.found()))
         .increment();
   }
 
+  /**
+   * Counts the item in {@code provisioner.items}, tagged with its outcome; if it made a call, also
+   * records its latency in {@code provisioner.item.latency}.
+   *
+   * @param r the item's result
+   */
   @Override
   public void itemEnded(ItemResult r) {
     counter("provisioner.items", "items ended", "outcome", lower(r.outcome())).increment();
@@ -109,11 +143,21 @@ public final class ProvisionerMetrics implements ProvisionerListener {
     }
   }
 
+  /**
+   * Counts the stop in {@code provisioner.runs.stopped}, tagged with its reason.
+   *
+   * @param e why the run stopped
+   */
   @Override
   public void runStopped(RunStopped e) {
     counter("provisioner.runs.stopped", "runs that stopped early", "reason", lower(e.reason())).increment();
   }
 
+  /**
+   * Sets the space's {@code provisioner.rate} gauge, registering it at the space's first change.
+   *
+   * @param e the space and its new rate
+   */
   @Override
   public void rateChanged(RateChanged e) {
     rates.computeIfAbsent(e.spaceId(), space -> {

@@ -12,7 +12,11 @@ import com.fasterxml.jackson.annotation.JsonProperty;
   @JsonSubTypes.Type(value = Affinity.Sticky.class, name = "sticky")
 })
 public sealed interface Affinity permits Affinity.Rotate, Affinity.Sticky {
-  /** The wire discriminator. */
+  /**
+   * The wire discriminator.
+   *
+   * @return {@code rotate} or {@code sticky}
+   */
   String strategy();
 
   /** A new IP for each connection. */
@@ -24,7 +28,11 @@ public sealed interface Affinity permits Affinity.Rotate, Affinity.Sticky {
     }
   }
 
-  /** The same IP for the same key. */
+  /**
+   * The same IP for the same key.
+   *
+   * @param key runtimes with the same key share an IP; {@code null} for the API's default
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record Sticky(String key) implements Affinity {
     @Override

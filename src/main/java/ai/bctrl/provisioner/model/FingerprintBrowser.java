@@ -5,7 +5,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 /** The {@code config.fingerprint.browser}. */
 public enum FingerprintBrowser implements WireEnum {
+  /** {@code chrome}: the runtime presents itself as Google Chrome. */
   CHROME("chrome"),
+  /** {@code edge}: the runtime presents itself as Microsoft Edge. */
   EDGE("edge");
 
   private final String wire;
@@ -20,7 +22,12 @@ public enum FingerprintBrowser implements WireEnum {
     return wire;
   }
 
-  /** Parses a wire name; throws {@link IllegalArgumentException} naming the allowed values. */
+  /**
+   * Parses a wire name; throws {@link IllegalArgumentException} naming the allowed values.
+   *
+   * @param wire the exact string the API uses, e.g. {@code "chrome"}
+   * @return the constant with that wire name
+   */
   @JsonCreator
   public static FingerprintBrowser of(String wire) {
     return WireEnum.fromWire(FingerprintBrowser.class, wire)

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 /** The {@code ipFamily} override of a saved proxy. */
 public enum IpFamily implements WireEnum {
+  /** {@code dual-stack}: the proxy may reach sites over IPv4 or IPv6. */
   DUAL_STACK("dual-stack"),
+  /** {@code ipv4-only}: the proxy reaches sites over IPv4 only. */
   IPV4_ONLY("ipv4-only");
 
   private final String wire;
@@ -20,7 +22,12 @@ public enum IpFamily implements WireEnum {
     return wire;
   }
 
-  /** Parses a wire name; throws {@link IllegalArgumentException} naming the allowed values. */
+  /**
+   * Parses a wire name; throws {@link IllegalArgumentException} naming the allowed values.
+   *
+   * @param wire the exact string the API uses, e.g. {@code "dual-stack"}
+   * @return the constant with that wire name
+   */
   @JsonCreator
   public static IpFamily of(String wire) {
     return WireEnum.fromWire(IpFamily.class, wire)

@@ -13,6 +13,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = SavedProxy.class, name = "saved")
 })
 public sealed interface Proxy permits CustomProxy, SavedProxy {
-  /** The wire discriminator: {@code custom} or {@code saved}. */
+  /**
+   * The wire discriminator.
+   *
+   * @return {@code custom} or {@code saved}
+   */
   String mode();
 }

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 /** The protocol of a custom proxy, or of a saved proxy's override. */
 public enum ProxyProtocol implements WireEnum {
+  /** {@code http}: an HTTP proxy. */
   HTTP("http"),
+  /** {@code socks5}: a SOCKS version 5 proxy. */
   SOCKS5("socks5");
 
   private final String wire;
@@ -20,7 +22,12 @@ public enum ProxyProtocol implements WireEnum {
     return wire;
   }
 
-  /** Parses a wire name; throws {@link IllegalArgumentException} naming the allowed values. */
+  /**
+   * Parses a wire name; throws {@link IllegalArgumentException} naming the allowed values.
+   *
+   * @param wire the exact string the API uses, e.g. {@code "socks5"}
+   * @return the constant with that wire name
+   */
   @JsonCreator
   public static ProxyProtocol of(String wire) {
     return WireEnum.fromWire(ProxyProtocol.class, wire)

@@ -28,12 +28,20 @@ public record RuntimeConfig(
     Boolean solveCaptchas,
     Stealth stealth) {
 
-  /** A builder with every field absent. */
+  /**
+   * A builder with every field absent.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder holding this config's fields, to change some of them. */
+  /**
+   * A builder holding this config's fields, to change some of them.
+   *
+   * @return a new builder
+   */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.fingerprint = fingerprint;
@@ -45,7 +53,12 @@ public record RuntimeConfig(
     return b;
   }
 
-  /** Whether the body says there is no proxy ({@code "proxy": null}). */
+  /**
+   * Whether the body says there is no proxy.
+   *
+   * @return {@code true} when the body carries {@code "proxy": null}; {@code false} when it names a
+   *     proxy or leaves {@code proxy} out
+   */
   public boolean hasNoProxy() {
     return proxy != null && proxy.isEmpty();
   }
@@ -61,80 +74,155 @@ public record RuntimeConfig(
 
     private Builder() {}
 
-    /** The fingerprint; {@code null} for none. */
+    /**
+     * The fingerprint.
+     *
+     * @param fingerprint the fingerprint, or {@code null} for none
+     * @return this builder
+     */
     public Builder fingerprint(Fingerprint fingerprint) {
       this.fingerprint = fingerprint;
       return this;
     }
 
-    /** The fingerprint's browser and locale, either may be {@code null}. */
+    /**
+     * The fingerprint, from its browser and locale.
+     *
+     * @param browser the browser to present, or {@code null} for the API's choice
+     * @param locale the locale to present, or {@code null} for the API's choice
+     * @return this builder
+     */
     public Builder fingerprint(FingerprintBrowser browser, FingerprintLocale locale) {
       return fingerprint(new Fingerprint(browser, locale));
     }
 
-    /** Humanized input on or off. */
+    /**
+     * Humanized input on or off.
+     *
+     * @param humanize whether the runtime types and moves the mouse like a person
+     * @return this builder
+     */
     public Builder humanize(boolean humanize) {
       this.humanize = humanize;
       return this;
     }
 
-    /** The humanize persona. */
+    /**
+     * The humanize persona.
+     *
+     * @param personaId the persona's id
+     * @return this builder
+     */
     public Builder humanizePersonaId(long personaId) {
       this.humanizePersonaId = personaId;
       return this;
     }
 
-    /** Captcha solving on or off. */
+    /**
+     * Captcha solving on or off.
+     *
+     * @param solveCaptchas whether the runtime solves captchas
+     * @return this builder
+     */
     public Builder solveCaptchas(boolean solveCaptchas) {
       this.solveCaptchas = solveCaptchas;
       return this;
     }
 
-    /** The stealth level; {@code null} for the API's default. */
+    /**
+     * The stealth level.
+     *
+     * @param stealth the level, or {@code null} for the API's default
+     * @return this builder
+     */
     public Builder stealth(Stealth stealth) {
       this.stealth = stealth;
       return this;
     }
 
-    /** No proxy: the body says {@code "proxy": null}. */
+    /**
+     * No proxy: the body says {@code "proxy": null}.
+     *
+     * @return this builder
+     */
     public Builder noProxy() {
       this.proxy = Optional.empty();
       return this;
     }
 
-    /** Leaves {@code proxy} out of the body, so the API's default applies (the initial state). */
+    /**
+     * Leaves {@code proxy} out of the body, so the API's default applies (the initial state).
+     *
+     * @return this builder
+     */
     public Builder apiDefaultProxy() {
       this.proxy = null;
       return this;
     }
 
-    /** A proxy given in full, without credentials. */
+    /**
+     * A proxy given in full, without credentials.
+     *
+     * @param host the proxy's host name or address
+     * @param port the proxy's port, 1..65535
+     * @param protocol how to speak to the proxy
+     * @return this builder
+     */
     public Builder customProxy(String host, int port, ProxyProtocol protocol) {
       return proxy(new CustomProxy(host, port, protocol, null, null));
     }
 
-    /** A proxy given in full, with credentials. */
+    /**
+     * A proxy given in full, with credentials.
+     *
+     * @param host the proxy's host name or address
+     * @param port the proxy's port, 1..65535
+     * @param protocol how to speak to the proxy
+     * @param username the proxy's user name
+     * @param password the proxy's password; never shown by {@code toString}
+     * @return this builder
+     */
     public Builder customProxy(String host, int port, ProxyProtocol protocol, String username, String password) {
       return proxy(new CustomProxy(host, port, protocol, username, password));
     }
 
-    /** A proxy saved in bctrl, by its id. */
+    /**
+     * A proxy saved in bctrl, by its id.
+     *
+     * @param id the saved proxy's id
+     * @return this builder
+     */
     public Builder savedProxy(UUID id) {
       return proxy(new SavedProxy(id, null));
     }
 
-    /** A proxy saved in bctrl, by its id, with overrides. */
+    /**
+     * A proxy saved in bctrl, by its id, with overrides.
+     *
+     * @param id the saved proxy's id
+     * @param overrides what to change of it for this runtime, or {@code null} for nothing
+     * @return this builder
+     */
     public Builder savedProxy(UUID id, ProxyOverrides overrides) {
       return proxy(new SavedProxy(id, overrides));
     }
 
-    /** A proxy of either kind. */
+    /**
+     * A proxy of either kind.
+     *
+     * @param proxy the proxy; not {@code null} (use {@link #noProxy()} for none)
+     * @return this builder
+     */
     public Builder proxy(Proxy proxy) {
       this.proxy = Optional.of(Objects.requireNonNull(proxy, "proxy (use noProxy() for none)"));
       return this;
     }
 
-    /** The config. */
+    /**
+     * The config; the builder can go on being used.
+     *
+     * @return a new config
+     */
     public RuntimeConfig build() {
       return new RuntimeConfig(fingerprint, humanize, humanizePersonaId, proxy, solveCaptchas, stealth);
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 /** The {@code type} of a runtime to create; {@code browser} is the only value. */
 public enum RuntimeType implements WireEnum {
+  /** {@code browser}: a cloud browser, the only type there is. */
   BROWSER("browser");
 
   private final String wire;
@@ -19,7 +20,12 @@ public enum RuntimeType implements WireEnum {
     return wire;
   }
 
-  /** Parses a wire name; throws {@link IllegalArgumentException} naming the allowed values. */
+  /**
+   * Parses a wire name; throws {@link IllegalArgumentException} naming the allowed values.
+   *
+   * @param wire the exact string the API uses, e.g. {@code "browser"}
+   * @return the constant with that wire name
+   */
   @JsonCreator
   public static RuntimeType of(String wire) {
     return WireEnum.fromWire(RuntimeType.class, wire)

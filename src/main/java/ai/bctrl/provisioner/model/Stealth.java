@@ -5,8 +5,11 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 /** The {@code config.stealth} level. */
 public enum Stealth implements WireEnum {
+  /** {@code medium}: the lightest anti-detection level. */
   MEDIUM("medium"),
+  /** {@code high}: stronger anti-detection than {@code medium}. */
   HIGH("high"),
+  /** {@code ultra}: the strongest anti-detection level. */
   ULTRA("ultra");
 
   private final String wire;
@@ -21,7 +24,12 @@ public enum Stealth implements WireEnum {
     return wire;
   }
 
-  /** Parses a wire name; throws {@link IllegalArgumentException} naming the allowed values. */
+  /**
+   * Parses a wire name; throws {@link IllegalArgumentException} naming the allowed values.
+   *
+   * @param wire the exact string the API uses, e.g. {@code "high"}
+   * @return the constant with that wire name
+   */
   @JsonCreator
   public static Stealth of(String wire) {
     return WireEnum.fromWire(Stealth.class, wire)

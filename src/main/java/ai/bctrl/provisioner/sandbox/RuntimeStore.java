@@ -10,10 +10,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The runtimes the sandbox has created, per space in creation order. Listing pages are cut by a
- * sequence number, so a cursor stays valid while runtimes are added or deleted. Thread-safe: the
- * maps are concurrent and the active count is reserved with compare-and-set, so {@code
- * --max-active} holds under any concurrency.
+ * The runtimes the sandbox has created, per space in creation order, and found by id. Listing pages
+ * are cut by a sequence number, so a cursor stays valid while runtimes are added or deleted.
+ * Thread-safe: the maps are concurrent, the active count is reserved with compare-and-set, so {@code
+ * --max-active} holds under any concurrency, and every change of a runtime (stop, delete) is a
+ * compare-and-set of that runtime, so of two calls racing to stop or delete one runtime exactly one
+ * changes it.
  */
 final class RuntimeStore {
 
@@ -25,7 +27,7 @@ final class RuntimeStore {
       String name,
       String profile,
       JsonNode metadata,
-      String status,
+      RuntimeStatus status,
       String createdAt,
       String updatedAt,
       String activeRunId) {
@@ -35,15 +37,27 @@ final class RuntimeStore {
       return k != null && k.isString() ? k.stringValue() : null;
     }
 
-    StoredRuntime withStatus(String newStatus, String at) {
+    StoredRuntime withStatus(RuntimeStatus newStatus, String at) {
       return new StoredRuntime(seq, id, spaceId, name, profile, metadata, newStatus, createdAt, at, null);
     }
   }
 
   record Page(List<StoredRuntime> runtimes, Long nextAfter) {}
 
+  /**
+   * What a stop or delete found and did: the runtime's status before the call ({@code null} when
+   * there is no such runtime) and whether this call changed it.
+   */
+  record Change(RuntimeStatus before, boolean done) {
+    static final Change NOT_FOUND = new Change(null, false);
+  }
+
+  /** Where a runtime is stored. */
+  private record Where(String spaceId, long seq) {}
+
   private final ConcurrentHashMap<String, ConcurrentSkipListMap<Long, StoredRuntime>> spaces =
       new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Where> ids = new ConcurrentHashMap<>();
   private final AtomicLong seq = new AtomicLong();
   private final AtomicInteger active = new AtomicInteger();
   private final AtomicInteger total = new AtomicInteger();
@@ -72,7 +86,53 @@ final class RuntimeStore {
   /** Stores {@code r}; an active one must have reserved its slot with {@link #tryReserveActive}. */
   void add(StoredRuntime r) {
     spaces.computeIfAbsent(r.spaceId(), s -> new ConcurrentSkipListMap<>()).put(r.seq(), r);
+    ids.put(r.id(), new Where(r.spaceId(), r.seq()));
     total.incrementAndGet();
+  }
+
+  /** Stops runtime {@code id} if it is active, freeing its quota slot. */
+  Change stop(String id, String at) {
+    Where w = ids.get(id);
+    if (w == null) {
+      return Change.NOT_FOUND;
+    }
+    ConcurrentSkipListMap<Long, StoredRuntime> space = spaces.get(w.spaceId());
+    while (true) {
+      StoredRuntime r = space.get(w.seq());
+      if (r == null) {
+        return Change.NOT_FOUND;
+      }
+      if (r.status() != RuntimeStatus.ACTIVE) {
+        return new Change(r.status(), false);
+      }
+      if (space.replace(w.seq(), r, r.withStatus(RuntimeStatus.STOPPED, at))) {
+        releaseActive();
+        return new Change(RuntimeStatus.ACTIVE, true);
+      }
+    }
+  }
+
+  /** Deletes runtime {@code id} if it is not active (stopped or failed). */
+  Change delete(String id) {
+    Where w = ids.get(id);
+    if (w == null) {
+      return Change.NOT_FOUND;
+    }
+    ConcurrentSkipListMap<Long, StoredRuntime> space = spaces.get(w.spaceId());
+    while (true) {
+      StoredRuntime r = space.get(w.seq());
+      if (r == null) {
+        return Change.NOT_FOUND;
+      }
+      if (r.status() == RuntimeStatus.ACTIVE) {
+        return new Change(RuntimeStatus.ACTIVE, false);
+      }
+      if (space.remove(w.seq(), r)) {
+        ids.remove(id, w);
+        total.decrementAndGet();
+        return new Change(r.status(), true);
+      }
+    }
   }
 
   /** Up to {@code limit} runtimes of {@code spaceId} after sequence {@code after} (0 = from the start). */
@@ -91,21 +151,27 @@ final class RuntimeStore {
     return new Page(out, null);
   }
 
-  boolean delete(String spaceId, String runtimeId) {
-    ConcurrentSkipListMap<Long, StoredRuntime> space = spaces.get(spaceId);
-    if (space == null) {
+  /** Removes runtime {@code runtimeId} of {@code spaceId} whatever its status (freeing its slot if active); for tests. */
+  boolean remove(String spaceId, String runtimeId) {
+    Where w = ids.get(runtimeId);
+    if (w == null || !w.spaceId().equals(spaceId)) {
       return false;
     }
-    for (Map.Entry<Long, StoredRuntime> e : space.entrySet()) {
-      if (e.getValue().id().equals(runtimeId) && space.remove(e.getKey(), e.getValue())) {
+    ConcurrentSkipListMap<Long, StoredRuntime> space = spaces.get(w.spaceId());
+    while (true) {
+      StoredRuntime r = space.get(w.seq());
+      if (r == null) {
+        return false;
+      }
+      if (space.remove(w.seq(), r)) {
+        ids.remove(runtimeId, w);
         total.decrementAndGet();
-        if ("active".equals(e.getValue().status())) {
+        if (r.status() == RuntimeStatus.ACTIVE) {
           releaseActive();
         }
         return true;
       }
     }
-    return false;
   }
 
   /** Marks every active runtime {@code stopped} (freeing the quota). */
@@ -113,7 +179,7 @@ final class RuntimeStore {
     for (ConcurrentSkipListMap<Long, StoredRuntime> space : spaces.values()) {
       for (Map.Entry<Long, StoredRuntime> e : space.entrySet()) {
         StoredRuntime r = e.getValue();
-        if ("active".equals(r.status()) && space.replace(e.getKey(), r, r.withStatus("stopped", at))) {
+        if (r.status() == RuntimeStatus.ACTIVE && space.replace(e.getKey(), r, r.withStatus(RuntimeStatus.STOPPED, at))) {
           releaseActive();
         }
       }

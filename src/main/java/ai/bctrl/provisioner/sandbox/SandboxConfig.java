@@ -4,27 +4,71 @@ import ai.bctrl.provisioner.internal.Durations;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * How a {@link SandboxServer} behaves: immutable, made by {@link #builder()}, whose {@code build()}
- * checks every setting and names the one that is wrong. The defaults are the contract's {@code
- * sandbox} defaults: port 8787, a random key, latency 50ms..300ms, no rate limit, no faults, hold
- * 30s, no quota, no idempotency, a random seed, listing pages of 100.
+ * How a {@link SandboxServer} behaves: an immutable record, usually made by {@link #builder()}.
+ * Every setting is checked when the record is made (by {@code build()} or the constructor), and a
+ * bad one fails with a message naming it ("burst must be >= 1 but was 0"), so a config that exists
+ * is a valid one. The defaults are the contract's {@code sandbox} defaults: port 8787, a random
+ * key, latency 50ms..300ms, no rate limit, no faults, hold 30s, no quota, no idempotency, a random
+ * seed, listing pages of 100, a list route.
+ *
+ * @param port port on 127.0.0.1; 0 = any free port
+ * @param apiKey the accepted key, or {@code null} for a random one chosen at start
+ * @param latencyMin least create latency
+ * @param latencyMax most create latency (each create waits a uniformly drawn time in between)
+ * @param rate calls accepted per second; 0 = no limit
+ * @param burst the rate limit's token-bucket size
+ * @param rateSchedule the rate changing over time: {@code rate} until the first step, then each
+ *     step's rate from its time on, times counted from the server's start (empty = {@code rate}
+ *     throughout); a step's rate of 0 is no limit; {@code burst} applies throughout
+ * @param faults the shares given per kind with {@code faults(...)} (in {@link FaultKind} order)
+ * @param faultRate a share spread evenly over every kind {@code faults} leaves out
+ * @param hold how long a {@code hold} fault keeps a request before it goes through
+ * @param maxActive most active runtimes before 402, or {@code null} for no quota
+ * @param idempotency whether a repeated {@code Idempotency-Key} replays the first answer
+ * @param noList whether the list route answers 405, as an API that cannot list runtimes
+ * @param seed the seed of every random choice, or {@code null} for a random one chosen at start
+ * @param pageSize runtimes per listing page unless {@code ?limit=} says otherwise
+ * @param clock the wall clock of {@code createdAt} and {@code updatedAt}
+ * @param nanoTime the monotonic nanosecond source of request start times and the rate limit
+ * @param scheduler where latency and hold delays are timed, or {@code null} (the default) for the
+ *     server's own timer threads, which global {@code Schedulers} hooks such as virtual time cannot
+ *     reach
  */
-public final class SandboxConfig {
+public record SandboxConfig(
+    int port,
+    String apiKey,
+    Duration latencyMin,
+    Duration latencyMax,
+    double rate,
+    int burst,
+    List<RateStep> rateSchedule,
+    Map<FaultKind, Double> faults,
+    double faultRate,
+    Duration hold,
+    Integer maxActive,
+    boolean idempotency,
+    boolean noList,
+    Long seed,
+    int pageSize,
+    Clock clock,
+    LongSupplier nanoTime,
+    Scheduler scheduler) {
 
   /** Most runtimes one listing page may hold (for {@code pageSize} and {@code ?limit=}). */
   public static final int MAX_PAGE_SIZE = 1000;
+
+  /** The default monotonic source; one instance, so that equal settings make equal configs. */
+  private static final LongSupplier SYSTEM_NANO_TIME = System::nanoTime;
 
   /** A latency range: each create waits a uniformly drawn time in {@code [min, max]}. */
   public record Latency(Duration min, Duration max) {
@@ -34,49 +78,79 @@ public final class SandboxConfig {
     }
   }
 
-  private final int port;
-  private final String apiKey;
-  private final Duration latencyMin;
-  private final Duration latencyMax;
-  private final double rate;
-  private final int burst;
-  private final Map<FaultKind, Double> faults;
-  private final double faultRate;
-  private final Map<FaultKind, Double> effectiveFaults;
-  private final Duration hold;
-  private final Integer maxActive;
-  private final boolean idempotency;
-  private final Long seed;
-  private final int pageSize;
-  private final Clock clock;
-  private final LongSupplier nanoTime;
-  private final Scheduler scheduler;
+  /**
+   * One step of a rate schedule: from {@code at} after the server's start, {@code perSecond} calls
+   * per second (0 = no limit). Its {@link #toString()} is its {@code --rate-schedule} form, {@code
+   * 20@30s}.
+   */
+  public record RateStep(Duration at, double perSecond) {
+    public RateStep {
+      Objects.requireNonNull(at, "at");
+    }
 
-  private SandboxConfig(Builder b) {
-    this.port = b.port;
-    this.apiKey = b.apiKey;
-    this.latencyMin = b.latencyMin;
-    this.latencyMax = b.latencyMax;
-    this.rate = b.rate;
-    this.burst = b.burst;
-    this.faults = Collections.unmodifiableMap(new EnumMap<>(b.faults));
-    this.faultRate = b.faultRate;
-    this.hold = b.hold;
-    this.maxActive = b.maxActive;
-    this.idempotency = b.idempotency;
-    this.seed = b.seed;
-    this.pageSize = b.pageSize;
-    this.clock = b.clock;
-    this.nanoTime = b.nanoTime;
-    this.scheduler = b.scheduler;
-    EnumMap<FaultKind, Double> eff = new EnumMap<>(FaultKind.class);
-    for (FaultKind k : FaultKind.values()) {
-      double share = faults.containsKey(k) ? faults.get(k) : faultRate / FaultKind.values().length;
-      if (share > 0) {
-        eff.put(k, share);
+    @Override
+    public String toString() {
+      long ms = at.toMillis();
+      return num(perSecond) + "@" + (ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms");
+    }
+  }
+
+  /**
+   * Checks every setting and copies the fault map and the rate schedule.
+   *
+   * @throws IllegalArgumentException naming the first bad setting and its value
+   */
+  public SandboxConfig {
+    Objects.requireNonNull(latencyMin, "latency min");
+    Objects.requireNonNull(latencyMax, "latency max");
+    Objects.requireNonNull(faults, "faults");
+    Objects.requireNonNull(hold, "hold");
+    Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(nanoTime, "nanoTime");
+    require(port >= 0 && port <= 65535, "port must be 0..65535 but was " + port);
+    if (apiKey != null) {
+      require(
+          !apiKey.isEmpty() && apiKey.length() <= 200 && apiKey.chars().allMatch(c -> c > 32 && c < 127),
+          "api key must be 1..200 visible ASCII characters without spaces");
+    }
+    require(!latencyMin.isNegative(), "latency min must be >= 0 but was " + latencyMin);
+    require(
+        latencyMax.compareTo(latencyMin) >= 0,
+        "latency max must be >= min (" + latencyMin + ") but was " + latencyMax);
+    require(rate >= 0 && Double.isFinite(rate), "rate must be >= 0 but was " + rate);
+    require(burst >= 1, "burst must be >= 1 but was " + burst);
+    rateSchedule = List.copyOf(Objects.requireNonNull(rateSchedule, "rate schedule"));
+    for (int i = 0; i < rateSchedule.size(); i++) {
+      RateStep step = rateSchedule.get(i);
+      require(!step.at().isNegative(), "rate schedule step " + (i + 1) + " must be at >= 0s but was " + step);
+      require(step.perSecond() >= 0 && Double.isFinite(step.perSecond()),
+          "rate schedule step " + (i + 1) + " must have a rate >= 0 but was " + step);
+      if (i > 0) {
+        RateStep before = rateSchedule.get(i - 1);
+        require(step.at().compareTo(before.at()) > 0, "rate schedule times must increase but step " + (i + 1)
+            + " (" + step + ") follows step " + i + " (" + before + ")");
       }
     }
-    this.effectiveFaults = Collections.unmodifiableMap(eff);
+    EnumMap<FaultKind, Double> copy = new EnumMap<>(FaultKind.class);
+    copy.putAll(faults);
+    double sum = 0;
+    for (Map.Entry<FaultKind, Double> e : copy.entrySet()) {
+      double s = Objects.requireNonNull(e.getValue(), "fault share");
+      require(s >= 0 && s <= 1, "fault share of " + e.getKey().wire() + " must be 0..1 but was " + s);
+      sum += s;
+    }
+    faults = Collections.unmodifiableMap(copy);
+    require(faultRate >= 0 && faultRate <= 1, "fault rate must be 0..1 but was " + faultRate);
+    int rest = FaultKind.values().length - copy.size();
+    sum += faultRate / FaultKind.values().length * rest;
+    require(sum <= 1 + 1e-9, "fault shares must add up to at most 1 but add up to " + round(sum));
+    require(!hold.isNegative(), "hold must be >= 0 but was " + hold);
+    if (maxActive != null) {
+      require(maxActive >= 0, "max active must be >= 0 but was " + maxActive);
+    }
+    require(
+        pageSize >= 1 && pageSize <= MAX_PAGE_SIZE,
+        "page size must be 1.." + MAX_PAGE_SIZE + " but was " + pageSize);
   }
 
   public static Builder builder() {
@@ -85,107 +159,22 @@ public final class SandboxConfig {
 
   /** A builder holding this config's settings, to derive a changed copy (e.g. for {@code reconfigure}). */
   public Builder toBuilder() {
-    Builder b = new Builder();
-    b.port = port;
-    b.apiKey = apiKey;
-    b.latencyMin = latencyMin;
-    b.latencyMax = latencyMax;
-    b.rate = rate;
-    b.burst = burst;
-    b.faults = new EnumMap<>(FaultKind.class);
-    b.faults.putAll(faults);
-    b.faultRate = faultRate;
-    b.hold = hold;
-    b.maxActive = maxActive;
-    b.idempotency = idempotency;
-    b.seed = seed;
-    b.pageSize = pageSize;
-    b.clock = clock;
-    b.nanoTime = nanoTime;
-    b.scheduler = scheduler;
-    return b;
-  }
-
-  public int port() {
-    return port;
-  }
-
-  /** The accepted key, or {@code null} for a random one chosen at start. */
-  public String apiKey() {
-    return apiKey;
-  }
-
-  public Duration latencyMin() {
-    return latencyMin;
-  }
-
-  public Duration latencyMax() {
-    return latencyMax;
-  }
-
-  /** Creates accepted per second; 0 = no limit. */
-  public double rate() {
-    return rate;
-  }
-
-  public int burst() {
-    return burst;
-  }
-
-  /** The shares given per kind with {@code faults(...)}. */
-  public Map<FaultKind, Double> faults() {
-    return faults;
-  }
-
-  public double faultRate() {
-    return faultRate;
+    return new Builder(this);
   }
 
   /**
-   * The share of creates each kind hits: the explicit {@link #faults()} share where one is given,
-   * otherwise {@code faultRate / 9}; kinds with share 0 are left out.
+   * The share of calls each kind hits, in {@link FaultKind} order: the explicit {@link #faults()}
+   * share where one is given, otherwise {@code faultRate / 9}; kinds with share 0 are left out.
    */
   public Map<FaultKind, Double> effectiveFaults() {
-    return effectiveFaults;
-  }
-
-  public Duration hold() {
-    return hold;
-  }
-
-  /** Most active runtimes before 402, or {@code null} for no quota. */
-  public Integer maxActive() {
-    return maxActive;
-  }
-
-  public boolean idempotency() {
-    return idempotency;
-  }
-
-  /** The seed of every random choice, or {@code null} for a random one chosen at start. */
-  public Long seed() {
-    return seed;
-  }
-
-  public int pageSize() {
-    return pageSize;
-  }
-
-  public Clock clock() {
-    return clock;
-  }
-
-  /** The monotonic nanosecond source for request start times and the rate limiter. */
-  public LongSupplier nanoTime() {
-    return nanoTime;
-  }
-
-  /**
-   * Where latency and hold delays are timed, or {@code null} (the default) for the server's own
-   * timer threads, which global {@code Schedulers} hooks such as virtual time cannot reach.
-   */
-  public Scheduler scheduler() {
-    return scheduler;
+    EnumMap<FaultKind, Double> eff = new EnumMap<>(FaultKind.class);
+    for (FaultKind k : FaultKind.values()) {
+      double share = faults.containsKey(k) ? faults.get(k) : faultRate / FaultKind.values().length;
+      if (share > 0) {
+        eff.put(k, share);
+      }
+    }
+    return Collections.unmodifiableMap(eff);
   }
 
   /**
@@ -270,7 +259,67 @@ public final class SandboxConfig {
     return BigDecimal.valueOf(d).setScale(6, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
   }
 
-  /** Collects settings; {@link #build()} checks them all. */
+  /**
+   * Parses a {@code --rate-schedule} spec such as {@code 60@0s,20@30s,60@60s}: from each time on
+   * (counted from the server's start) that many calls per second. An empty spec or {@code none} is
+   * no schedule.
+   *
+   * @throws IllegalArgumentException with a one-line message naming the bad part
+   */
+  public static List<RateStep> parseRateSchedule(String spec) {
+    Objects.requireNonNull(spec, "spec");
+    String s = spec.trim();
+    List<RateStep> out = new ArrayList<>();
+    if (s.isEmpty() || s.equalsIgnoreCase("none")) {
+      return out;
+    }
+    String previous = null;
+    for (String part : s.split(",", -1)) {
+      String p = part.trim();
+      int at = p.indexOf('@');
+      if (at < 0) {
+        throw new IllegalArgumentException(
+            "--rate-schedule: expected RATE@TIME like 20@30s, got \"" + p + "\"");
+      }
+      String rateText = p.substring(0, at).trim();
+      double rate;
+      try {
+        rate = Double.parseDouble(rateText);
+      } catch (NumberFormatException e) {
+        rate = Double.NaN;
+      }
+      if (!(rate >= 0 && Double.isFinite(rate))) {
+        throw new IllegalArgumentException("--rate-schedule: rate must be a number >= 0, got \"" + rateText
+            + "\" in \"" + p + "\"");
+      }
+      Duration time;
+      try {
+        time = Durations.parse(p.substring(at + 1));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--rate-schedule: time must be a duration like 30s, got \""
+            + p.substring(at + 1).trim() + "\" in \"" + p + "\"", e);
+      }
+      if (!out.isEmpty() && time.compareTo(out.get(out.size() - 1).at()) <= 0) {
+        throw new IllegalArgumentException(
+            "--rate-schedule: times must increase, but \"" + p + "\" follows \"" + previous + "\"");
+      }
+      out.add(new RateStep(time, rate));
+      previous = p;
+    }
+    return out;
+  }
+
+  private static String num(double d) {
+    return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+
+  /** Collects settings; {@link #build()} checks them all. Not thread-safe; use it on one thread. */
   public static final class Builder {
     private int port = 8787;
     private String apiKey;
@@ -278,18 +327,41 @@ public final class SandboxConfig {
     private Duration latencyMax = Duration.ofMillis(300);
     private double rate;
     private int burst = 1;
-    private EnumMap<FaultKind, Double> faults = new EnumMap<>(FaultKind.class);
+    private List<RateStep> rateSchedule = List.of();
+    private Map<FaultKind, Double> faults = Map.of();
     private double faultRate;
     private Duration hold = Duration.ofSeconds(30);
     private Integer maxActive;
     private boolean idempotency;
+    private boolean noList;
     private Long seed;
     private int pageSize = 100;
     private Clock clock = Clock.systemUTC();
-    private LongSupplier nanoTime = System::nanoTime;
+    private LongSupplier nanoTime = SYSTEM_NANO_TIME;
     private Scheduler scheduler;
 
     private Builder() {}
+
+    private Builder(SandboxConfig c) {
+      port = c.port;
+      apiKey = c.apiKey;
+      latencyMin = c.latencyMin;
+      latencyMax = c.latencyMax;
+      rate = c.rate;
+      burst = c.burst;
+      rateSchedule = c.rateSchedule;
+      faults = c.faults;
+      faultRate = c.faultRate;
+      hold = c.hold;
+      maxActive = c.maxActive;
+      idempotency = c.idempotency;
+      noList = c.noList;
+      seed = c.seed;
+      pageSize = c.pageSize;
+      clock = c.clock;
+      nanoTime = c.nanoTime;
+      scheduler = c.scheduler;
+    }
 
     /** Port on 127.0.0.1; 0 = any free port. */
     public Builder port(int port) {
@@ -313,16 +385,31 @@ public final class SandboxConfig {
       return latency(latency.min(), latency.max());
     }
 
-    /** Creates accepted per second (0 = no limit) with a token bucket of {@code burst}. */
+    /** Calls accepted per second (0 = no limit) with a token bucket of {@code burst}. */
     public Builder rate(double perSecond, int burst) {
       this.rate = perSecond;
       this.burst = burst;
       return this;
     }
 
+    /** The rate limit's token-bucket size, for {@code rate} and every step of {@code rateSchedule}. */
+    public Builder burst(int burst) {
+      this.burst = burst;
+      return this;
+    }
+
+    /**
+     * The rate changing over time, e.g. from {@link #parseRateSchedule}: {@code rate} until the
+     * first step, then each step's rate; empty = {@code rate} throughout.
+     */
+    public Builder rateSchedule(List<RateStep> steps) {
+      this.rateSchedule = Objects.requireNonNull(steps, "rate schedule");
+      return this;
+    }
+
+    /** Shares of calls per fault kind, e.g. from {@link #parseFaults}. */
     public Builder faults(Map<FaultKind, Double> faults) {
-      this.faults = new EnumMap<>(FaultKind.class);
-      this.faults.putAll(Objects.requireNonNull(faults, "faults"));
+      this.faults = Objects.requireNonNull(faults, "faults");
       return this;
     }
 
@@ -345,6 +432,12 @@ public final class SandboxConfig {
 
     public Builder idempotency(boolean idempotency) {
       this.idempotency = idempotency;
+      return this;
+    }
+
+    /** True: the list route answers 405 with {@code Allow: POST}, as an API that cannot list runtimes. */
+    public Builder noList(boolean noList) {
+      this.noList = noList;
       return this;
     }
 
@@ -376,47 +469,14 @@ public final class SandboxConfig {
     }
 
     /**
-     * Checks every setting.
+     * Checks every setting and makes the config.
      *
      * @throws IllegalArgumentException naming the first bad setting and its value
      */
     public SandboxConfig build() {
-      require(port >= 0 && port <= 65535, "port must be 0..65535 but was " + port);
-      if (apiKey != null) {
-        require(
-            !apiKey.isEmpty() && apiKey.length() <= 200 && apiKey.chars().allMatch(c -> c > 32 && c < 127),
-            "api key must be 1..200 visible ASCII characters without spaces");
-      }
-      require(!latencyMin.isNegative(), "latency min must be >= 0 but was " + latencyMin);
-      require(
-          latencyMax.compareTo(latencyMin) >= 0,
-          "latency max must be >= min (" + latencyMin + ") but was " + latencyMax);
-      require(rate >= 0 && Double.isFinite(rate), "rate must be >= 0 but was " + rate);
-      require(burst >= 1, "burst must be >= 1 but was " + burst);
-      double sum = 0;
-      for (Map.Entry<FaultKind, Double> e : faults.entrySet()) {
-        double s = e.getValue();
-        require(s >= 0 && s <= 1, "fault share of " + e.getKey().wire() + " must be 0..1 but was " + s);
-        sum += s;
-      }
-      require(faultRate >= 0 && faultRate <= 1, "fault rate must be 0..1 but was " + faultRate);
-      int rest = FaultKind.values().length - faults.size();
-      sum += faultRate / FaultKind.values().length * rest;
-      require(sum <= 1 + 1e-9, "fault shares must add up to at most 1 but add up to " + round(sum));
-      require(!hold.isNegative(), "hold must be >= 0 but was " + hold);
-      if (maxActive != null) {
-        require(maxActive >= 0, "max active must be >= 0 but was " + maxActive);
-      }
-      require(
-          pageSize >= 1 && pageSize <= MAX_PAGE_SIZE,
-          "page size must be 1.." + MAX_PAGE_SIZE + " but was " + pageSize);
-      return new SandboxConfig(this);
-    }
-
-    private static void require(boolean ok, String message) {
-      if (!ok) {
-        throw new IllegalArgumentException(message);
-      }
+      return new SandboxConfig(
+          port, apiKey, latencyMin, latencyMax, rate, burst, rateSchedule, faults, faultRate, hold, maxActive,
+          idempotency, noList, seed, pageSize, clock, nanoTime, scheduler);
     }
   }
 }

@@ -16,9 +16,10 @@ import reactor.netty.http.server.HttpServer;
 import reactor.netty.resources.LoopResources;
 
 /**
- * A simulated bctrl API on 127.0.0.1: {@code POST} and {@code GET /v1/spaces/{id}/runtimes} with
- * Bearer auth, strict validation against the schema file kept beside this class, latency, a rate
- * limit, injected faults, a quota and optional idempotency, all as {@link SandboxConfig} says; and
+ * A simulated bctrl API on 127.0.0.1: {@code POST} and {@code GET /v1/spaces/{id}/runtimes}, {@code
+ * POST /v1/runtimes/{id}/stop} and {@code DELETE /v1/runtimes/{id}} with Bearer auth, strict
+ * validation against the schema file kept beside this class, latency, a rate limit, injected
+ * faults, a quota and optional idempotency, all as {@link SandboxConfig} says; and
  * {@code GET /__sandbox/stats} (no auth: it binds loopback only and holds no secret) serving {@link
  * #stats()} as JSON.
  *
@@ -30,7 +31,7 @@ public final class SandboxServer implements AutoCloseable {
   private final DisposableServer server;
   private final LoopResources loops;
   private final Scheduler timer;
-  private final SandboxHandler handler;
+  private final SandboxApi api;
   private final String apiKey;
   private final long seed;
   private final URI baseUrl;
@@ -39,13 +40,13 @@ public final class SandboxServer implements AutoCloseable {
       DisposableServer server,
       LoopResources loops,
       Scheduler timer,
-      SandboxHandler handler,
+      SandboxApi api,
       String apiKey,
       long seed) {
     this.server = server;
     this.loops = loops;
     this.timer = timer;
-    this.handler = handler;
+    this.api = api;
     this.apiKey = apiKey;
     this.seed = seed;
     this.baseUrl = URI.create("http://127.0.0.1:" + server.port());
@@ -64,7 +65,7 @@ public final class SandboxServer implements AutoCloseable {
     String requestPrefix = "req_" + hex(secure, 4) + "_";
     int workers = Math.max(2, java.lang.Runtime.getRuntime().availableProcessors());
     Scheduler timer = Schedulers.newParallel("sandbox-timer", workers, true);
-    SandboxHandler handler = new SandboxHandler(config, key, seed, requestPrefix, timer);
+    SandboxApi api = new SandboxApi(config, key, seed, requestPrefix, timer);
     LoopResources loops = LoopResources.create("sandbox", 1, workers, true);
     try {
       DisposableServer server =
@@ -72,13 +73,13 @@ public final class SandboxServer implements AutoCloseable {
               .runOn(loops)
               .host("127.0.0.1")
               .port(config.port())
-              .handle(handler)
+              .route(api::declare)
               .bindNow(Duration.ofSeconds(10));
-      return new SandboxServer(server, loops, timer, handler, key, seed);
+      return new SandboxServer(server, loops, timer, api, key, seed);
     } catch (RuntimeException e) {
       loops.dispose();
       timer.dispose();
-      handler.dispose();
+      api.dispose();
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new IllegalStateException(
           "sandbox cannot listen on 127.0.0.1:" + config.port() + ": " + cause.getMessage()
@@ -108,7 +109,7 @@ public final class SandboxServer implements AutoCloseable {
 
   /** The config in force. */
   public SandboxConfig config() {
-    return handler.config();
+    return api.config();
   }
 
   /**
@@ -118,23 +119,26 @@ public final class SandboxServer implements AutoCloseable {
    * limit starts with a full bucket.
    */
   public void reconfigure(SandboxConfig config) {
-    handler.reconfigure(Objects.requireNonNull(config, "config"));
+    api.reconfigure(Objects.requireNonNull(config, "config"));
   }
 
   /** A snapshot of what was received and created. */
   public SandboxStats stats() {
-    return handler.stats();
+    return api.stats();
   }
 
-  /** Deletes one runtime (freeing its quota slot if it was active); false when there is none. */
+  /**
+   * Deletes one runtime whatever its status (freeing its quota slot if it was active), as if by
+   * someone else; false when there is none. Not a delete call: the stats do not count it.
+   */
   public boolean deleteRuntime(String spaceId, String runtimeId) {
-    return handler.store().delete(spaceId, runtimeId);
+    return api.store().remove(spaceId, runtimeId);
   }
 
-  /** Marks every active runtime {@code stopped}, freeing the whole quota. */
+  /** Marks every active runtime {@code stopped}, freeing the whole quota. Not stop calls: the stats do not count them. */
   public void stopAll() {
-    handler.store().stopAll(
-        Instant.now(handler.config().clock()).truncatedTo(ChronoUnit.MILLIS).toString());
+    api.store().stopAll(
+        Instant.now(api.config().clock()).truncatedTo(ChronoUnit.MILLIS).toString());
   }
 
   /**
@@ -142,7 +146,7 @@ public final class SandboxServer implements AutoCloseable {
    * own key, which guards nothing but this local simulation.
    */
   public String banner() {
-    SandboxConfig c = handler.config();
+    SandboxConfig c = api.config();
     String url = baseUrl.toString();
     return String.join(
         System.lineSeparator(),
@@ -153,18 +157,24 @@ public final class SandboxServer implements AutoCloseable {
         "  create:   curl -s -X POST " + url + "/v1/spaces/demo/runtimes -H 'Authorization: Bearer " + apiKey
             + "' -H 'Content-Type: application/json' -d '{\"type\":\"browser\",\"name\":\"hello\"}'",
         "  list:     curl -s " + url + "/v1/spaces/demo/runtimes -H 'Authorization: Bearer " + apiKey + "'",
-        "  stats:    curl -s " + url + SandboxHandler.STATS_PATH);
+        "  stop:     curl -s -X POST " + url + "/v1/runtimes/<id>/stop -H 'Authorization: Bearer " + apiKey + "'",
+        "  delete:   curl -s -X DELETE " + url + "/v1/runtimes/<id> -H 'Authorization: Bearer " + apiKey + "'",
+        "  stats:    curl -s " + url + Paths.STATS);
   }
 
   static String describe(SandboxConfig c) {
     Map<FaultKind, Double> f = c.effectiveFaults();
     return "latency " + fmt(c.latencyMin()) + ".." + fmt(c.latencyMax())
-        + ", " + (c.rate() > 0 ? "rate " + c.rate() + "/s burst " + c.burst() : "no rate limit")
+        + ", " + (c.rate() > 0 || !c.rateSchedule().isEmpty()
+            ? "rate " + c.rate() + "/s" + (c.rateSchedule().isEmpty() ? "" : " then " + c.rateSchedule().stream()
+                .map(SandboxConfig.RateStep::toString).collect(Collectors.joining(","))) + " burst " + c.burst()
+            : "no rate limit")
         + ", " + (f.isEmpty() ? "no faults"
             : "faults " + f.entrySet().stream().map(e -> e.getKey().wire() + "=" + e.getValue())
                 .collect(Collectors.joining(",")) + " (hold " + fmt(c.hold()) + ")")
         + ", " + (c.maxActive() == null ? "no quota" : "max active " + c.maxActive())
-        + ", idempotency " + (c.idempotency() ? "on" : "off");
+        + ", idempotency " + (c.idempotency() ? "on" : "off")
+        + (c.noList() ? ", no list route" : "");
   }
 
   private static String fmt(Duration d) {
@@ -181,15 +191,15 @@ public final class SandboxServer implements AutoCloseable {
     return HexFormat.of().formatHex(b);
   }
 
-  /** Creates accepted but not yet decided (in their latency or held); for tests. */
+  /** Calls accepted but not yet decided (creates in their latency, calls held); for tests. */
   int pendingCreates() {
-    return handler.pendingCreates();
+    return api.pending();
   }
 
   /** Stops serving, cancels creates still in their latency or held, and releases the server's threads. */
   @Override
   public void close() {
-    handler.dispose();
+    api.dispose();
     server.disposeNow(Duration.ofSeconds(5));
     loops.disposeLater(Duration.ZERO, Duration.ofSeconds(5)).block(Duration.ofSeconds(10));
     timer.dispose();

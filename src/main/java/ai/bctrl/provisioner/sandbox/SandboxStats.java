@@ -1,11 +1,16 @@
 package ai.bctrl.provisioner.sandbox;
 
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * A snapshot of what a {@link SandboxServer} received and did since it started; {@code GET
- * /__sandbox/stats} serves the same as JSON (fault kinds by their wire names).
+ * /__sandbox/stats} serves the same as JSON (fault kinds by their wire names). Maps iterate in a
+ * stable order: sorted by key, fault kinds in {@link FaultKind} order.
  *
  * @param createsByKey per {@code metadata.provisionerKey}, how many runtimes were created with it
  *     (runtimes created without a key are not listed)
@@ -22,6 +27,24 @@ import java.util.Map;
  * @param inFlight create requests being handled now
  * @param runtimes runtimes that exist (created and not deleted), whatever their status
  * @param idempotentReplays answers replayed for a repeated {@code Idempotency-Key}
+ * @param stopRequests stop requests received, answered or not, authorised or not
+ * @param deleteRequests delete requests received, answered or not, authorised or not
+ * @param stopsByRuntime per runtime id, the stops that changed it from {@code active} to {@code
+ *     stopped}: at most 1, since a runtime is changed by one call only; a runtime never stopped is
+ *     not listed. A stop counts even when its answer was lost ({@code reset-after}, {@code
+ *     truncate}, a client gone during a {@code hold})
+ * @param deletesByRuntime per runtime id, the deletes that removed it: at most 1 by the same rule,
+ *     so "every runtime deleted exactly once" is that every id is listed (a second delete of the
+ *     same runtime answers 404 and changes nothing)
+ * @param stopFaults per kind, how many stops it hit ({@code failed} never does)
+ * @param deleteFaults per kind, how many deletes it hit ({@code failed} never does)
+ * @param maxStartsInOneSecond the most create requests that arrived within one second of each
+ *     other: a sliding window over the arrival times of {@code createStartNanos} (every create
+ *     request, refused or not, not only the first million), exact, two arrivals counting together
+ *     when they are less than one second apart
+ * @param firstCreateEpochMillis when the first create request arrived, epoch milliseconds on the
+ *     config's clock; {@code null} before any
+ * @param lastCreateEpochMillis when the last create request arrived, likewise
  */
 public record SandboxStats(
     Map<String, Integer> createsByKey,
@@ -34,13 +57,36 @@ public record SandboxStats(
     int activeRuntimes,
     int inFlight,
     int runtimes,
-    long idempotentReplays) {
+    long idempotentReplays,
+    long stopRequests,
+    long deleteRequests,
+    Map<String, Integer> stopsByRuntime,
+    Map<String, Integer> deletesByRuntime,
+    Map<FaultKind, Long> stopFaults,
+    Map<FaultKind, Long> deleteFaults,
+    int maxStartsInOneSecond,
+    Long firstCreateEpochMillis,
+    Long lastCreateEpochMillis) {
 
   public SandboxStats {
-    createsByKey = Map.copyOf(createsByKey);
-    requestsByStatus = Map.copyOf(requestsByStatus);
-    faults = Map.copyOf(faults);
+    createsByKey = sorted(createsByKey);
+    requestsByStatus = sorted(requestsByStatus);
+    faults = byKind(faults);
     createStartNanos = List.copyOf(createStartNanos);
+    stopsByRuntime = sorted(stopsByRuntime);
+    deletesByRuntime = sorted(deletesByRuntime);
+    stopFaults = byKind(stopFaults);
+    deleteFaults = byKind(deleteFaults);
+  }
+
+  private static <K, V> SortedMap<K, V> sorted(Map<K, V> m) {
+    return Collections.unmodifiableSortedMap(new TreeMap<>(m));
+  }
+
+  private static Map<FaultKind, Long> byKind(Map<FaultKind, Long> m) {
+    EnumMap<FaultKind, Long> out = new EnumMap<>(FaultKind.class);
+    out.putAll(m);
+    return Collections.unmodifiableMap(out);
   }
 
   /** How many keys had more than one runtime created: 0 when every item was created at most once. */
@@ -56,5 +102,15 @@ public record SandboxStats(
   /** Creates hit by fault {@code kind}. */
   public long faults(FaultKind kind) {
     return faults.getOrDefault(kind, 0L);
+  }
+
+  /** Runtimes stopped by a stop call. */
+  public long stops() {
+    return stopsByRuntime.values().stream().mapToLong(Integer::longValue).sum();
+  }
+
+  /** Runtimes deleted by a delete call. */
+  public long deletes() {
+    return deletesByRuntime.values().stream().mapToLong(Integer::longValue).sum();
   }
 }

@@ -96,7 +96,7 @@ class KubernetesManifestsTest {
   void theCronJobDoesNotRetryFailuresThatWouldRepeat() {
     var rules = cronJob.getSpec().getJobTemplate().getSpec().getPodFailurePolicy().getRules();
     assertThat(rules.get(0).getAction()).isEqualTo("FailJob");
-    assertThat(rules.get(0).getOnExitCodes().getValues()).containsExactly(2, 3, 64, 65, 75, 78);
+    assertThat(rules.get(0).getOnExitCodes().getValues()).containsExactly(2, 3, 64, 65, 75, 76, 78);
     assertThat(rules.get(1).getAction()).isEqualTo("Ignore");
     assertThat(rules.get(1).getOnPodConditions()).singleElement().satisfies(c -> assertThat(c.getType()).isEqualTo("DisruptionTarget"));
   }

@@ -84,8 +84,8 @@ class NightlyWrapperIT {
     keyFile = Files.writeString(dir.resolve("api-key"), sandbox.apiKey() + "\n");
   }
 
-  private Path definition(int concurrency) throws IOException {
-    String def = String.join("\n",
+  private Path definition(int concurrency, String... extraLines) throws IOException {
+    String def = String.join("\n", extraLines) + "\n" + String.join("\n",
         "JOB_NAME=nightly",
         "MANIFEST=" + manifest,
         "SPACE=spc_nightly",
@@ -136,6 +136,9 @@ class NightlyWrapperIT {
     assertThat(stats.createsByKey().keySet()).isEqualTo(expectedKeys(NIGHT));
     assertThat(stats.duplicates()).isZero();
     assertThat(ledgers.resolve("nightly." + NIGHT + ".summary.json")).isRegularFile();
+    assertThat(Files.readString(ledgers.resolve("nightly." + NIGHT + ".report.html")))
+        .as("tonight's report beside the ledger")
+        .contains("<span id=\"outcome-created\">" + stats.createsByKey().size() + "</span>");
 
     Map<String, String> prom = metrics(metrics.resolve("provisioner_nightly.prom"));
     assertThat(prom).containsEntry("provisioner_items{job_name=\"nightly\",outcome=\"created\"}",
@@ -230,6 +233,41 @@ class NightlyWrapperIT {
     long alreadyDone = Long.parseLong(prom.get("provisioner_items_already_done{job_name=\"nightly\"}"));
     assertThat(rerunEnded + alreadyDone).isEqualTo(ROWS.size() * PER_ROW);
     assertThat(prom).containsEntry("provisioner_exit_code{job_name=\"nightly\"}", "0");
+  }
+
+  @Test
+  void tearsDownTheOlderBatchFirstSoTonightsRunFitsTheQuota() throws Exception {
+    startSandbox(Duration.ofMillis(5), Duration.ofMillis(40));
+    int perNight = ROWS.size() * PER_ROW;
+    sandbox.reconfigure(sandbox.config().toBuilder().maxActive(perNight).build()); // one night's runtimes at most
+    Path def = definition(8, "KEEP_NIGHTS=1");
+    WrapperRun.Result first = wrapper(def, "2026-11-29", "first").run(TIMEOUT);
+    assertThat(first.exitCode()).as(first.stderr()).isZero();
+    Map<String, Map<String, String>> lastNight = lastRecordPerKey(ledgers.resolve("nightly.2026-11-29.ledger.csv"));
+    Set<String> lastNightsRuntimes = new TreeSet<>();
+    lastNight.values().forEach(rec -> lastNightsRuntimes.add(rec.get("runtimeId")));
+
+    WrapperRun.Result r = wrapper(def, NIGHT, "tonight").run(TIMEOUT);
+
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    SandboxStats stats = sandbox.stats();
+    assertThat(stats.deletesByRuntime().keySet()).isEqualTo(lastNightsRuntimes);
+    assertThat(lastRecordPerKey(ledgers.resolve("nightly.2026-11-29.ledger.csv")).values())
+        .allSatisfy(rec -> assertThat(rec.get("outcome")).isEqualTo("deleted"));
+    Map<String, Map<String, String>> tonight = lastRecordPerKey(ledgers.resolve("nightly." + NIGHT + ".ledger.csv"));
+    assertThat(tonight.keySet()).isEqualTo(expectedKeys(NIGHT));
+    assertThat(tonight.values()).allSatisfy(rec -> assertThat(rec.get("outcome")).isEqualTo("created"));
+    assertThat(stats.requests(402)).as("the quota was free before tonight's first create").isZero();
+    assertThat(stats.activeRuntimes()).isEqualTo(perNight);
+    assertThat(r.stderr().indexOf("batch nightly-2026-11-29 torn down")).as("before tonight's run")
+        .isPositive().isLessThan(r.stderr().indexOf("batch nightly-" + NIGHT + ", ledger"));
+    Map<String, String> prom = metrics(metrics.resolve("provisioner_nightly.prom"));
+    assertThat(prom).containsEntry("provisioner_exit_code{job_name=\"nightly\"}", "0")
+        .containsEntry("provisioner_teardown_batches{job_name=\"nightly\",result=\"torn_down\"}", "1")
+        .containsEntry("provisioner_teardown_batches{job_name=\"nightly\",result=\"failed\"}", "0")
+        .containsEntry("provisioner_teardown_exit_code{job_name=\"nightly\"}", "0")
+        .containsEntry("provisioner_teardown_runtimes{job_name=\"nightly\",outcome=\"deleted\"}",
+            Integer.toString(perNight));
   }
 
   // ---- helpers --------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ class NightlyWrapperTest {
       #!/usr/bin/env bash
       printf '%s\\n' "$@" > "$FAKE_DIR/args"
       echo started >> "$FAKE_DIR/invocations"
+      echo "$*" >> "$FAKE_DIR/all-args"
       summary='' ledger=''
       while [[ $# -gt 0 ]]; do
         case $1 in --summary) summary=$2; shift ;; --ledger) ledger=$2; shift ;; esac
@@ -44,6 +45,10 @@ class NightlyWrapperTest {
         pid=$!
         touch "$FAKE_DIR/sleeping"
         wait "$pid"
+      fi
+      if [[ $summary == *.teardown.json ]]; then
+        if [[ -n ${FAKE_TEARDOWN_SUMMARY:-} ]]; then printf '%s' "$FAKE_TEARDOWN_SUMMARY" > "$summary"; fi
+        exit "${FAKE_TEARDOWN_RC:-0}"
       fi
       echo 'key,line,spaceId,name,outcome,runtimeId,status,httpStatus,errorCode,error,attempts,latencyMs,finishedAt' >> "$ledger"
       if [[ -n ${FAKE_SUMMARY:-} ]]; then printf '%s' "$FAKE_SUMMARY" > "$summary"; fi
@@ -121,6 +126,7 @@ class NightlyWrapperTest {
         "--batch", "nightly-" + DATE,
         "--ledger", ledgers.resolve("nightly." + DATE + ".ledger.csv").toString(),
         "--summary", ledgers.resolve("nightly." + DATE + ".summary.json").toString(),
+        "--report", ledgers.resolve("nightly." + DATE + ".report.html").toString(),
         "--space", "spc_1", "--rate", "5", "--concurrency", "16",
         "--base-url", "http://127.0.0.1:9", "--grace", "20s",
         "--api-key-file", keyFile.toString(),
@@ -259,11 +265,13 @@ class NightlyWrapperTest {
   }
 
   @Test
-  void deletesLedgersAndSummariesOlderThanKeepDaysByTheDateInTheirName() throws Exception {
+  void deletesLedgersSummariesAndReportsOlderThanKeepDaysByTheDateInTheirName() throws Exception {
     List<String> kept = List.of("nightly.2026-11-28.ledger.csv", "nightly.2026-11-29.summary.json",
+        "nightly.2026-11-28.report.html", "nightly.2026-11-29.shard-0-of-2.report.html",
         "nightly.2026-11-29.shard-0-of-2.ledger.csv", "nightly.2026-12-01.ledger.csv",
         "other.2026-01-01.ledger.csv", "nightly.2026-01-01.notes.txt", "nightly.lock");
     List<String> deleted = List.of("nightly.2026-11-27.ledger.csv", "nightly.2026-11-27.summary.json",
+        "nightly.2026-11-27.report.html", "nightly.2026-11-20.shard-1-of-2.report.html",
         "nightly.2025-12-31.ledger.jsonl", "nightly.2026-11-20.shard-1-of-2.ledger.csv",
         "nightly.2026-11-01.ledger.csv.lock");
     for (String name : Stream.concat(kept.stream(), deleted.stream()).toList()) {
@@ -278,6 +286,18 @@ class NightlyWrapperTest {
           .doesNotContainAnyElementsOf(deleted)
           .contains("nightly.2026-11-30.ledger.csv");
     }
+  }
+
+  @Test
+  void removesTheSummaryAndReportOfAnEarlierTryOfTheNightBeforeTheRun() throws Exception {
+    Path summary = Files.writeString(ledgers.resolve("nightly." + DATE + ".summary.json"), "{}");
+    Path report = Files.writeString(ledgers.resolve("nightly." + DATE + ".report.html"), "<html>earlier try</html>");
+
+    // the stand-in run writes neither, as a provisioner killed before its end would not
+    assertThat(wrapper(definition()).env("FAKE_RC", "137").run(TIMEOUT).exitCode()).isEqualTo(137);
+
+    assertThat(summary).doesNotExist();
+    assertThat(report).doesNotExist();
   }
 
   /** A summary as the CLI writes it with --summary. */
@@ -428,6 +448,111 @@ class NightlyWrapperTest {
           .containsSequence("--rate", "5").containsSequence("--concurrency", "16").containsSequence("--grace", "30s")
           .containsSequence("--max-items", "5000", "--deadline", "5h", "--quiet");
     }
+  }
+
+  // ---- KEEP_NIGHTS: older batches torn down before tonight's run ----------------------------------
+
+  private List<String> allArgs() throws IOException {
+    return Files.readAllLines(fake.resolve("all-args"));
+  }
+
+  private String teardownArgs(String date, String extra) {
+    return "-jar " + jar + " teardown --yes --summary " + ledgers.resolve("nightly." + date + ".teardown.json")
+        + " --rate 5 --concurrency 16 --base-url http://127.0.0.1:9 --api-key-file " + keyFile
+        + " " + extra + ledgers.resolve("nightly." + date + ".ledger.csv");
+  }
+
+  @Test
+  void withKeepNightsTearsDownTheOlderBatchesOfThisJobAndShardBeforeTonightsRunAndOnlyOnce() throws Exception {
+    for (String name : List.of("nightly.2026-11-27.ledger.csv", "nightly.2026-11-28.ledger.csv",
+        "nightly.2026-11-29.ledger.csv", "nightly.2026-11-28.shard-0-of-2.ledger.csv", "other.2026-11-28.ledger.csv")) {
+      Files.writeString(ledgers.resolve(name), "x");
+    }
+    Path def = definition("KEEP_NIGHTS=2", "TEARDOWN_ARGS=--deadline 1h");
+
+    WrapperRun.Result r = wrapper(def).run(TIMEOUT);
+
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    List<String> calls = allArgs();
+    assertThat(calls).hasSize(3);
+    assertThat(calls.get(0)).isEqualTo(teardownArgs("2026-11-27", "--deadline 1h "));
+    assertThat(calls.get(1)).isEqualTo(teardownArgs("2026-11-28", "--deadline 1h "));
+    assertThat(calls.get(2)).startsWith("-jar " + jar + " run --batch nightly-" + DATE);
+    assertThat(ledgers.resolve("nightly.2026-11-28.torn-down")).exists();
+    assertThat(ledgers.resolve("nightly.2026-11-27.ledger.csv")).as("torn down, and past KEEP_DAYS").doesNotExist();
+    assertThat(ledgers.resolve("nightly.2026-11-28.shard-0-of-2.ledger.csv")).as("another shard's").exists();
+    assertThat(r.stderr()).contains("tearing down batch nightly-2026-11-27 (older than 2 nights)");
+
+    // the next try of the night tears nothing down again; a ledger changed since is torn down again
+    Files.setLastModifiedTime(ledgers.resolve("nightly.2026-11-28.ledger.csv"),
+        java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+    assertThat(wrapper(def).run(TIMEOUT).exitCode()).isZero();
+    assertThat(allArgs()).hasSize(5);
+    assertThat(allArgs().get(3)).contains(" teardown ").endsWith("nightly.2026-11-28.ledger.csv");
+  }
+
+  private static final String TEARDOWN_SUMMARY = """
+      {"runtimes": {"stopped": 30, "deleted": 27, "keptStopped": 0, "notFound": 0, "failed": 2, "unknown": 1,
+       "aborted": 0}, "calls": 70, "exitCode": 2}
+      """;
+
+  @Test
+  void aFailedTeardownIsReportedInTheMetricsAndExit76ButNeverStopsTonightsRun() throws Exception {
+    Files.writeString(ledgers.resolve("nightly.2026-11-28.ledger.csv"), "x");
+    Path def = definition("KEEP_NIGHTS=1");
+
+    WrapperRun.Result r = wrapper(def).env("FAKE_TEARDOWN_RC", "2").env("FAKE_TEARDOWN_SUMMARY", TEARDOWN_SUMMARY)
+        .run(TIMEOUT);
+
+    assertThat(r.exitCode()).as(r.stderr()).isEqualTo(76);
+    assertThat(allArgs()).hasSize(2);
+    assertThat(allArgs().get(1)).contains(" run ");
+    assertThat(r.stderr()).contains("tearing down batch nightly-2026-11-28 failed (exit 2); its ledger is kept");
+    assertThat(ledgers.resolve("nightly.2026-11-28.torn-down")).doesNotExist();
+    String prom = Files.readString(metrics.resolve("provisioner_nightly.prom"));
+    assertThat(prom).contains("provisioner_exit_code{job_name=\"nightly\"} 0\n",
+        "provisioner_teardown_batches{job_name=\"nightly\",result=\"torn_down\"} 0\n",
+        "provisioner_teardown_batches{job_name=\"nightly\",result=\"failed\"} 1\n",
+        "provisioner_teardown_exit_code{job_name=\"nightly\"} 2\n",
+        "provisioner_teardown_runtimes{job_name=\"nightly\",outcome=\"deleted\"} 27\n",
+        "provisioner_teardown_runtimes{job_name=\"nightly\",outcome=\"failed\"} 3\n",
+        "# TYPE provisioner_teardown_runtimes gauge\n");
+
+    // a run that fails itself keeps its own exit code; the teardown is tried again
+    assertThat(wrapper(def).env("FAKE_TEARDOWN_RC", "2").env("FAKE_RC", "3").run(TIMEOUT).exitCode()).isEqualTo(3);
+    assertThat(allArgs()).hasSize(4);
+  }
+
+  @Test
+  void retentionKeepsTheFilesOfABatchNotYetTornDownPastKeepDays() throws Exception {
+    for (String name : List.of("nightly.2026-11-01.ledger.csv", "nightly.2026-11-01.summary.json",
+        "nightly.2026-11-02.ledger.csv", "nightly.2026-11-02.summary.json")) {
+      Files.writeString(ledgers.resolve(name), "x");
+    }
+    Files.writeString(ledgers.resolve("nightly.2026-11-02.torn-down"), "x");
+    Files.setLastModifiedTime(ledgers.resolve("nightly.2026-11-02.ledger.csv"),
+        java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+
+    WrapperRun.Result r = wrapper(definition("KEEP_NIGHTS=2")).env("FAKE_TEARDOWN_RC", "3").run(TIMEOUT);
+
+    assertThat(r.exitCode()).isEqualTo(76);
+    assertThat(allArgs().get(0)).contains(" teardown ").endsWith("nightly.2026-11-01.ledger.csv");
+    assertThat(ledgers.resolve("nightly.2026-11-01.ledger.csv")).exists();
+    assertThat(ledgers.resolve("nightly.2026-11-01.summary.json")).exists();
+    assertThat(ledgers.resolve("nightly.2026-11-02.ledger.csv")).doesNotExist();
+    assertThat(ledgers.resolve("nightly.2026-11-02.torn-down")).doesNotExist();
+    assertThat(r.stderr()).contains("kept " + ledgers.resolve("nightly.2026-11-01.ledger.csv")
+        + " past KEEP_DAYS: its batch is not torn down yet");
+  }
+
+  @Test
+  void refusesKeepNightsAboveKeepDays() throws Exception {
+    WrapperRun.Result r = wrapper(definition("KEEP_NIGHTS=4")).run(TIMEOUT);
+
+    assertThat(r.exitCode()).isEqualTo(78);
+    assertThat(r.stderr()).isEqualTo("nightly.sh: " + dir.resolve("nightly.env") + ": KEEP_NIGHTS: 4 is more than"
+        + " KEEP_DAYS (3); a batch's ledger must be kept at least as long as its runtimes\n");
+    assertThat(invocations()).isZero();
   }
 
   private static String lastSuccess(Path prom) throws IOException {

@@ -194,6 +194,76 @@ class SandboxBehaviourTest {
   }
 
   @Test
+  void aRateScheduleChangesTheLimitAtItsTimeCountedFromTheServersStart() {
+    AtomicLong nanos = new AtomicLong(5_000_000_000L);
+    SandboxServer s = start(base().rateSchedule(SandboxConfig.parseRateSchedule("1@0s,0.1@10s")).nanoTime(nanos::get));
+    assertThat(post(s, "a", body("k1")).statusCode()).isEqualTo(200);
+    HttpResponse<String> first = post(s, "a", body("k2"));
+    assertThat(first.statusCode()).isEqualTo(429);
+    assertThat(first.headers().firstValue("retry-after")).contains("1");
+    assertThat(json(first).get("error").stringValue())
+        .isEqualTo("Rate limit exceeded: at most 1 creates, stops and deletes per second (burst 1)");
+
+    nanos.addAndGet(9_500_000_000L); // 9.5 s after the start
+    assertThat(post(s, "a", body("k2")).statusCode()).isEqualTo(200);
+    nanos.addAndGet(1_000_000_000L); // 10.5 s: 0.5 token at 1/s, then 0.05 at 0.1/s
+    HttpResponse<String> later = post(s, "a", body("k3"));
+    assertThat(later.statusCode()).isEqualTo(429);
+    assertThat(later.headers().firstValue("retry-after")).contains("5");
+    assertThat(json(later).get("error").stringValue()).contains("at most 0.1 creates");
+    nanos.addAndGet(4_500_000_000L);
+    assertThat(post(s, "a", body("k3")).statusCode()).isEqualTo(200);
+
+    s.reconfigure(s.config().toBuilder().burst(2).build());
+    assertThat(post(s, "a", body("k4")).statusCode()).as("a new bucket starts full").isEqualTo(200);
+    assertThat(post(s, "a", body("k5")).statusCode()).isEqualTo(200);
+    HttpResponse<String> stillSlow = post(s, "a", body("k6"));
+    assertThat(stillSlow.headers().firstValue("retry-after")).as("the schedule still counts from the start").contains("10");
+    assertThat(s.banner()).contains("rate 0.0/s then 1@0s,0.1@10s burst 2");
+  }
+
+  @Test
+  void theStatsGiveTheMostCreatesInOneSecondAndTheFirstAndLastArrival() {
+    AtomicLong nanos = new AtomicLong(7_000_000_000L);
+    long epoch = 1_767_323_045_000L;
+    java.time.Clock clock = new java.time.Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return java.time.ZoneOffset.UTC;
+      }
+
+      @Override
+      public java.time.Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public java.time.Instant instant() {
+        return java.time.Instant.ofEpochMilli(epoch + nanos.get() / 1_000_000);
+      }
+    };
+    SandboxServer s = start(base().nanoTime(nanos::get).clock(clock).rate(2, 1));
+    assertThat(s.stats().maxStartsInOneSecond()).isZero();
+    assertThat(s.stats().firstCreateEpochMillis()).isNull();
+    JsonNode none = json(SandboxHttp.send(s, "GET", "/__sandbox/stats", null, Duration.ofSeconds(5)));
+    assertThat(none.get("firstCreateEpochMillis").isNull()).isTrue();
+    assertThat(none.get("lastCreateEpochMillis").isNull()).isTrue();
+    for (long stepMs : new long[] {0, 500, 400, 300, 1300}) { // arrivals at 0, 0.5, 0.9, 1.2, 2.5 s
+      nanos.addAndGet(stepMs * 1_000_000);
+      post(s, "a", body("k"));
+    }
+    SandboxStats st = s.stats();
+    assertThat(st.maxStartsInOneSecond()).as("0, 0.5, 0.9 s (or 0.5, 0.9, 1.2 s), 429s included").isEqualTo(3);
+    assertThat(st.requests(429)).isPositive();
+    assertThat(st.firstCreateEpochMillis()).isEqualTo(epoch + 7_000);
+    assertThat(st.lastCreateEpochMillis()).isEqualTo(epoch + 9_500);
+    JsonNode n = json(SandboxHttp.send(s, "GET", "/__sandbox/stats", null, Duration.ofSeconds(5)));
+    assertThat(n.get("maxStartsInOneSecond").intValue()).isEqualTo(3);
+    assertThat(n.get("firstCreateEpochMillis").longValue()).isEqualTo(epoch + 7_000);
+    assertThat(n.get("lastCreateEpochMillis").longValue()).isEqualTo(epoch + 9_500);
+  }
+
+  @Test
   void quotaAnswers402BeyondMaxActiveUntilReconfiguredOrStopped() {
     SandboxServer s = start(base().maxActive(2));
     assertThat(post(s, "a", body("k1")).statusCode()).isEqualTo(200);

@@ -38,6 +38,44 @@ class SandboxConfigTest {
   }
 
   @Test
+  void parsesARateScheduleIntoStepsFromTheServersStart() {
+    assertThat(SandboxConfig.parseRateSchedule("60@0s,20@30s, 60@1m,0.5@90500ms"))
+        .containsExactly(
+            new SandboxConfig.RateStep(Duration.ZERO, 60),
+            new SandboxConfig.RateStep(Duration.ofSeconds(30), 20),
+            new SandboxConfig.RateStep(Duration.ofSeconds(60), 60),
+            new SandboxConfig.RateStep(Duration.ofMillis(90_500), 0.5));
+    assertThat(SandboxConfig.parseRateSchedule("0@10s")).containsExactly(new SandboxConfig.RateStep(Duration.ofSeconds(10), 0));
+    assertThat(SandboxConfig.parseRateSchedule("")).isEmpty();
+    assertThat(SandboxConfig.parseRateSchedule("none")).isEmpty();
+    assertThat(SandboxConfig.parseRateSchedule("60@0s,20@30s,60@60s").toString()).isEqualTo("[60@0s, 20@30s, 60@60s]");
+  }
+
+  @Test
+  void rejectsABadRateScheduleWithOneLineNamingThePart() {
+    assertThatThrownBy(() -> SandboxConfig.parseRateSchedule("60@0s,20"))
+        .hasMessage("--rate-schedule: expected RATE@TIME like 20@30s, got \"20\"");
+    assertThatThrownBy(() -> SandboxConfig.parseRateSchedule("60@0s,"))
+        .hasMessage("--rate-schedule: expected RATE@TIME like 20@30s, got \"\"");
+    assertThatThrownBy(() -> SandboxConfig.parseRateSchedule("fast@0s"))
+        .hasMessage("--rate-schedule: rate must be a number >= 0, got \"fast\" in \"fast@0s\"");
+    assertThatThrownBy(() -> SandboxConfig.parseRateSchedule("-1@0s"))
+        .hasMessage("--rate-schedule: rate must be a number >= 0, got \"-1\" in \"-1@0s\"");
+    assertThatThrownBy(() -> SandboxConfig.parseRateSchedule("60@0s,20@soon"))
+        .hasMessage("--rate-schedule: time must be a duration like 30s, got \"soon\" in \"20@soon\"");
+    assertThatThrownBy(() -> SandboxConfig.parseRateSchedule("60@60s,20@30s"))
+        .hasMessage("--rate-schedule: times must increase, but \"20@30s\" follows \"60@60s\"");
+    assertThatThrownBy(() -> SandboxConfig.parseRateSchedule("60@30s,20@30s"))
+        .hasMessage("--rate-schedule: times must increase, but \"20@30s\" follows \"60@30s\"");
+    for (String bad : java.util.List.of("x", "@", "1@", "@1s", "1@1s,,2@2s", "NaN@1s", "Infinity@1s", "1@-1s", "1@1s@2s")) {
+      assertThatThrownBy(() -> SandboxConfig.parseRateSchedule(bad)).as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("--rate-schedule: ")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+  }
+
+  @Test
   void parsesALatencyRangeOrASingleLatency() {
     assertThat(SandboxConfig.parseLatency("200ms..2s"))
         .isEqualTo(new SandboxConfig.Latency(Duration.ofMillis(200), Duration.ofSeconds(2)));
@@ -64,6 +102,7 @@ class SandboxConfigTest {
     assertThat(c.idempotency()).isFalse();
     assertThat(c.seed()).isNull();
     assertThat(c.pageSize()).isEqualTo(100);
+    assertThat(c.noList()).isFalse();
   }
 
   @Test
@@ -89,23 +128,54 @@ class SandboxConfigTest {
         .hasMessage("api key must be 1..200 visible ASCII characters without spaces");
     assertThatThrownBy(() -> SandboxConfig.builder().hold(Duration.ofSeconds(-1)).build())
         .hasMessage("hold must be >= 0 but was PT-1S");
+    assertThatThrownBy(() -> SandboxConfig.builder().rateSchedule(java.util.List.of(
+            new SandboxConfig.RateStep(Duration.ofSeconds(60), 60), new SandboxConfig.RateStep(Duration.ofSeconds(30), 20)))
+            .build())
+        .hasMessage("rate schedule times must increase but step 2 (20@30s) follows step 1 (60@60s)");
+    assertThatThrownBy(() -> SandboxConfig.builder().rateSchedule(java.util.List.of(
+            new SandboxConfig.RateStep(Duration.ZERO, -2))).build())
+        .hasMessage("rate schedule step 1 must have a rate >= 0 but was -2@0s");
   }
 
   @Test
   void toBuilderCopiesEverySetting() {
-    SandboxConfig c = SandboxConfig.builder().port(0).apiKey("k").rate(3, 4).maxActive(2).idempotency(true).seed(9L)
+    SandboxConfig c = SandboxConfig.builder().port(0).apiKey("k").rate(3, 4).rateSchedule(SandboxConfig.parseRateSchedule("5@1s")).maxActive(2).idempotency(true).noList(true).seed(9L)
         .pageSize(7).faults(Map.of(FaultKind.FAILED, 0.1)).hold(Duration.ofSeconds(1)).build();
     SandboxConfig d = c.toBuilder().build();
     assertThat(d.port()).isZero();
     assertThat(d.apiKey()).isEqualTo("k");
     assertThat(d.rate()).isEqualTo(3);
     assertThat(d.burst()).isEqualTo(4);
+    assertThat(d.rateSchedule()).containsExactly(new SandboxConfig.RateStep(Duration.ofSeconds(1), 5));
     assertThat(d.maxActive()).isEqualTo(2);
     assertThat(d.idempotency()).isTrue();
+    assertThat(d.noList()).isTrue();
     assertThat(d.seed()).isEqualTo(9L);
     assertThat(d.pageSize()).isEqualTo(7);
     assertThat(d.faults()).isEqualTo(c.faults());
     assertThat(d.hold()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(d).isEqualTo(c);
+  }
+
+  @Test
+  void aConfigCannotBeChangedAfterItIsBuilt() {
+    java.util.HashMap<FaultKind, Double> shares = new java.util.HashMap<>(Map.of(FaultKind.HTTP_503, 0.1));
+    SandboxConfig.Builder b = SandboxConfig.builder().faults(shares);
+    SandboxConfig c = b.build();
+    shares.put(FaultKind.HTTP_500, 0.5);
+    b.rate(9, 9);
+    assertThat(c.faults()).containsExactly(Map.entry(FaultKind.HTTP_503, 0.1));
+    assertThat(c.rate()).isZero();
+    assertThatThrownBy(() -> c.faults().put(FaultKind.HOLD, 0.1)).isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void theRecordChecksItsSettingsEvenWithoutTheBuilder() {
+    SandboxConfig c = SandboxConfig.builder().build();
+    assertThatThrownBy(() -> new SandboxConfig(c.port(), c.apiKey(), c.latencyMin(), c.latencyMax(), c.rate(), 0,
+            c.rateSchedule(), c.faults(), c.faultRate(), c.hold(), c.maxActive(), c.idempotency(), c.noList(), c.seed(), c.pageSize(), c.clock(),
+            c.nanoTime(), c.scheduler()))
+        .hasMessage("burst must be >= 1 but was 0");
   }
 
   @Test

@@ -34,6 +34,14 @@ final class SandboxHttp {
     return send(s, "GET", pathAndQuery, null, Duration.ofSeconds(10), withAuth(s, headers));
   }
 
+  static HttpResponse<String> stop(SandboxServer s, String runtimeId, String... headers) {
+    return send(s, "POST", "/v1/runtimes/" + runtimeId + "/stop", null, Duration.ofSeconds(10), withAuth(s, headers));
+  }
+
+  static HttpResponse<String> delete(SandboxServer s, String runtimeId, String... headers) {
+    return send(s, "DELETE", "/v1/runtimes/" + runtimeId, null, Duration.ofSeconds(10), withAuth(s, headers));
+  }
+
   static String[] withAuth(SandboxServer s, String... headers) {
     for (int i = 0; i < headers.length; i += 2) {
       if (headers[i].equalsIgnoreCase("Authorization")) {
@@ -111,8 +119,11 @@ final class SandboxHttp {
         sb.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
       }
       sb.append("Content-Type: application/json\r\nContent-Length: ").append(b.length).append("\r\n\r\n");
-      out.write(sb.toString().getBytes(StandardCharsets.US_ASCII));
-      out.write(b);
+      // one write: a head and a body written apart wait for each other's ACK (Nagle) on loopback
+      byte[] head = sb.toString().getBytes(StandardCharsets.US_ASCII);
+      byte[] all = java.util.Arrays.copyOf(head, head.length + b.length);
+      System.arraycopy(b, 0, all, head.length, b.length);
+      out.write(all);
       out.flush();
     }
 

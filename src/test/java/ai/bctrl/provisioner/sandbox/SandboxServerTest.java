@@ -83,6 +83,21 @@ class SandboxServerTest {
   }
 
   @Test
+  void writesTheRuntimesFieldsInTheApisOrder() {
+    SandboxServer s = start(base());
+    HttpResponse<String> r = post(s, "demo", "{\"type\":\"browser\",\"name\":\"hello\",\"metadata\":{\"provisionerKey\":\"hello\"}}");
+    JsonNode n = json(r);
+    assertThat(r.body().replace(n.get("id").stringValue(), "ID").replace(n.get("activeRunId").stringValue(), "RUN"))
+        .isEqualTo("{\"id\":\"ID\",\"name\":\"hello\",\"spaceId\":\"demo\",\"status\":\"active\",\"kind\":\"browser\","
+            + "\"type\":\"browser\",\"backing\":{\"kind\":\"ephemeral\"},\"connections\":{\"cdp\":{\"available\":true},"
+            + "\"cua\":{\"available\":true},\"http\":{\"available\":true},\"mcp\":{\"available\":true},"
+            + "\"rdp\":{\"available\":false},\"vnc\":{\"available\":true}},\"capabilities\":[\"cdp\",\"cua\",\"http\",\"mcp\",\"vnc\"],"
+            + "\"region\":\"sandbox-local-1\",\"createdAt\":\"2026-01-02T03:04:05.678Z\",\"updatedAt\":\"2026-01-02T03:04:05.678Z\","
+            + "\"metadata\":{\"provisionerKey\":\"hello\"},\"activeRunId\":\"RUN\",\"summary\":{\"browserRunning\":true,"
+            + "\"currentDriver\":null,\"defaultContextId\":null,\"defaultPageId\":null,\"storageSpace\":null}}");
+  }
+
+  @Test
   void generatesANameAndAnEphemeralBackingWhenTheBodyGivesNone() {
     SandboxServer s = start(base());
     JsonNode n = json(post(s, "sp", "{\"type\":\"browser\"}"));
@@ -111,6 +126,25 @@ class SandboxServerTest {
       assertThat(SandboxHttp.JSON.readTree(fourth.body()).get("data").size()).isEqualTo(1);
     }
     assertThat(s.stats().requestsByStatus()).containsEntry(200, 2L).containsEntry(401, 1L).containsEntry(400, 1L);
+  }
+
+  @Test
+  void aRequestAnsweredWithoutReadingItsEmptyBodyDoesNotStallTheNextOnTheConnection() throws Exception {
+    // The stop arrives while the create is in its latency, so Reactor Netty queues it (with its
+    // empty body) until the create is answered. Answered before that queued body was read, it left
+    // the connection reading nothing more: the GET after it was never answered.
+    SandboxServer s = start(base().latency(Duration.ofMillis(20), Duration.ofMillis(20)));
+    try (Raw c = new Raw(s)) {
+      c.socket.setSoTimeout(10_000);
+      for (int i = 0; i < 3; i++) {
+        c.write("POST", "/v1/spaces/a/runtimes", "Bearer " + KEY, body("k"));
+        c.write("POST", "/v1/runtimes/nope/stop", "Bearer " + KEY, null);
+        assertThat(c.read().status()).as("round %d", i).isEqualTo(200);
+        assertThat(c.read().status()).as("round %d", i).isEqualTo(404);
+        c.write("GET", "/v1/spaces/a/runtimes?limit=1", "Bearer " + KEY, null);
+        assertThat(c.read().status()).as("round %d", i).isEqualTo(200);
+      }
+    }
   }
 
   @Test
@@ -239,7 +273,38 @@ class SandboxServerTest {
     HttpResponse<String> r = get(s, "/v1/spaces/a/b/runtimes");
     assertThat(r.statusCode()).isEqualTo(404);
     assertThat(json(r).get("code").stringValue()).isEqualTo("route.not_found");
-    assertThat(SandboxHttp.send(s, "DELETE", "/v1/spaces/a/runtimes", null, Duration.ofSeconds(5)).statusCode())
-        .isEqualTo(405);
+    HttpResponse<String> other = SandboxHttp.send(s, "DELETE", "/v1/spaces/a/runtimes", null, Duration.ofSeconds(5));
+    assertThat(other.statusCode()).isEqualTo(405);
+    assertThat(other.headers().firstValue("allow")).contains("GET, POST");
+    assertThat(json(other).get("code").stringValue()).isEqualTo("request.method_not_allowed");
+  }
+
+  @Test
+  void withNoListTheListRouteAnswers405AllowPostAndEverythingElseStillWorks() {
+    SandboxServer s = start(base().noList(true));
+    String id = json(post(s, "a", body("k1"))).get("id").stringValue();
+    for (String auth : List.of("Bearer " + KEY, "Bearer wrong")) {
+      HttpResponse<String> r = get(s, "/v1/spaces/a/runtimes", "Authorization", auth);
+      assertThat(r.statusCode()).isEqualTo(405);
+      assertThat(r.headers().firstValue("allow")).contains("POST");
+      JsonNode n = json(r);
+      assertThat(n.get("code").stringValue()).isEqualTo("request.method_not_allowed");
+      assertThat(n.get("reasonClass").stringValue()).isEqualTo("invalid_input");
+      assertThat(n.get("error").stringValue()).isEqualTo("Method not allowed; allowed: POST");
+      assertThat(n.get("hint").stringValue()).contains("--no-list");
+      assertThat(n.get("requestId").stringValue()).isEqualTo(r.headers().firstValue("x-request-id").orElseThrow());
+    }
+    HttpResponse<String> put = SandboxHttp.send(s, "PUT", "/v1/spaces/a/runtimes", "{}", Duration.ofSeconds(5));
+    assertThat(put.statusCode()).isEqualTo(405);
+    assertThat(put.headers().firstValue("allow")).contains("POST");
+    assertThat(post(s, "a", body("k2")).statusCode()).isEqualTo(200);
+    assertThat(SandboxHttp.stop(s, id).statusCode()).isEqualTo(200);
+    assertThat(SandboxHttp.delete(s, id).statusCode()).isEqualTo(200);
+    assertThat(s.stats().listRequests()).isEqualTo(2);
+    assertThat(s.stats().requests(405)).isEqualTo(3);
+    assertThat(s.banner()).contains(", no list route");
+
+    s.reconfigure(s.config().toBuilder().noList(false).build());
+    assertThat(json(get(s, "/v1/spaces/a/runtimes")).get("data")).hasSize(1);
   }
 }

@@ -1,6 +1,14 @@
 package ai.bctrl.provisioner.internal.cli;
 
 import ai.bctrl.provisioner.internal.ledger.LedgerException;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.spi.ContextAwareBase;
+import ch.qos.logback.core.status.NopStatusListener;
 import ai.bctrl.provisioner.internal.manifest.ManifestException;
 import java.io.PrintWriter;
 import java.util.Arrays;
@@ -9,12 +17,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The executable: {@code java -jar provisioner.jar [run|validate|sandbox] ...}. Without a command
+ * The executable: {@code java -jar provisioner.jar [run|validate|sandbox|teardown] ...}. Without a command
  * name the arguments are {@code run}'s, so {@code java -jar provisioner.jar manifest.csv} works.
  */
 public final class Main {
   private static final Set<String> TOP_LEVEL =
-      Set.of("run", "validate", "sandbox", "help", "-h", "--help", "-V", "--version");
+      Set.of("run", "validate", "sandbox", "teardown", "help", "-h", "--help", "-V", "--version");
 
   private Main() {}
 
@@ -43,6 +51,7 @@ public final class Main {
     cl.addSubcommand("run", new RunCommand(io));
     cl.addSubcommand("validate", new ValidateCommand(io));
     cl.addSubcommand("sandbox", new SandboxCommand(io));
+    cl.addSubcommand("teardown", new TeardownCommand(io));
     cl.setOut(io.out());
     cl.setErr(io.err());
     cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -73,7 +82,7 @@ public final class Main {
     if (ex instanceof UsageException || ex instanceof LedgerException) {
       return ExitCodes.USAGE;
     }
-    if (ex instanceof ManifestException) {
+    if (ex instanceof ManifestException || ex instanceof UnreadableLedgerException) {
       return ExitCodes.MANIFEST;
     }
     return ExitCodes.INTERNAL;
@@ -110,12 +119,13 @@ public final class Main {
         "  [run] [OPTIONS] MANIFEST     provision every item of MANIFEST",
         "  validate [OPTIONS] MANIFEST  check MANIFEST, print the plan; no network",
         "  sandbox [OPTIONS]            serve a simulated bctrl API on localhost",
+        "  teardown [OPTIONS] LEDGER    stop and delete the runtimes a ledger records",
         "",
         "Try:  java -jar provisioner.jar --sandbox sample-data/runtimes.csv",
         "Help: java -jar provisioner.jar run --help",
         ""
       },
-      footer = {"", "Exit codes: 0 all done, 2 some items not done, 3 stopped early, 64 usage, 65 bad manifest, "
+      footer = {"", "Exit codes: 0 all done, 2 some items not done, 3 stopped early, 64 usage, 65 bad manifest or ledger, "
           + "130/143 interrupted, 1 internal error."})
   static final class Top implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -138,4 +148,42 @@ public final class Main {
     }
   }
 
+  /**
+   * The executable's logging, and only the executable's: the build adds its service file
+   * ({@code src/cli/resources}) to {@code provisioner.jar} alone, so the library jar never
+   * configures a host's Logback. Warnings and errors, one line each on standard error, no stack
+   * traces, Netty and Reactor from ERROR, no Logback status lines; {@code PROVISIONER_LOG=debug}
+   * (environment or system property) sets all three levels. Set in code: no XML to parse at
+   * startup.
+   */
+  public static final class CliLogging extends ContextAwareBase implements Configurator {
+    static final String PATTERN = "provisioner: %level %logger{20}: %msg%n%nopex";
+
+    @Override
+    public ExecutionStatus configure(LoggerContext context) {
+      String setting = System.getProperty("PROVISIONER_LOG", System.getenv("PROVISIONER_LOG"));
+      configure(context, setting);
+      return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /** Configures {@code context}; {@code setting} is a level name or null for the defaults. */
+    static void configure(LoggerContext context, String setting) {
+      context.getStatusManager().add(new NopStatusListener());
+      PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+      encoder.setContext(context);
+      encoder.setPattern(PATTERN);
+      encoder.start();
+      ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
+      stderr.setContext(context);
+      stderr.setName("STDERR");
+      stderr.setTarget("System.err");
+      stderr.setEncoder(encoder);
+      stderr.start();
+      ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+      root.setLevel(Level.toLevel(setting, Level.WARN));
+      root.addAppender(stderr);
+      context.getLogger("io.netty").setLevel(Level.toLevel(setting, Level.ERROR));
+      context.getLogger("reactor").setLevel(Level.toLevel(setting, Level.ERROR));
+    }
+  }
 }

@@ -1,9 +1,6 @@
 package ai.bctrl.provisioner.internal.cli;
 
-import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -94,6 +91,11 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--summary", paramLabel = "PATH", description = "Also write the run summary as JSON.")
   Path summary;
 
+  @Option(names = "--report", paramLabel = "PATH",
+      description = "Also write the run report: one self-contained HTML page (charts of calls, retries, "
+          + "rate and latency per second; outcomes by space; errors by code), written when the run ends or stops.")
+  Path report;
+
   @Option(names = "--sandbox",
       description = "Start the simulated API in-process, point the run at it and use its key.")
   boolean sandbox;
@@ -149,16 +151,21 @@ final class RunCommand implements Callable<Integer> {
     URI base = null;
     String key = null;
     if (!sandbox) {
-      String url = baseUrl != null ? baseUrl : io.env().getOrDefault("BCTRL_BASE_URL", DEFAULT_BASE_URL);
-      base = parseBaseUrl(url);
-      key = apiKey();
+      base = ApiAccess.baseUrl(baseUrl, io);
+      key = ApiAccess.apiKey(apiKeyFile, io, " (or try --sandbox to run against the simulated API)");
     }
     String space = manifest.space != null ? manifest.space : blankToNull(io.env().get("BCTRL_SPACE_ID"));
     Path ledger = io.workDir().resolve(manifest.ledgerPath(io.workDir(), sandbox));
     return new RunSettings(manifest, manifestPath(), space, ledger, base, key, concurrency, rate.perSecond(), burst,
         rate.auto(), maxRate == null ? 0 : maxRate, maxAttempts,
         requestTimeout, settleDelay, maxConsecutiveFailures, replaceUnhealthy, deadline, grace,
-        summary == null ? null : io.workDir().resolve(summary), sandbox, quiet, noList);
+        summary == null ? null : io.workDir().resolve(summary), reportPath(), sandbox, quiet, noList);
+  }
+
+  private Path reportPath() {
+    Path p = report == null ? null : io.workDir().resolve(report);
+    ReportFile.check(p);
+    return p;
   }
 
   Path manifestPath() {
@@ -169,57 +176,6 @@ final class RunCommand implements Callable<Integer> {
     if (value < min) {
       throw new UsageException(option + " must be >= " + min + " but was " + value);
     }
-  }
-
-  private static URI parseBaseUrl(String url) {
-    try {
-      URI u = new URI(url);
-      if (u.getHost() != null && ("https".equalsIgnoreCase(u.getScheme()) || "http".equalsIgnoreCase(u.getScheme()))
-          && u.getUserInfo() == null) {
-        return u;
-      }
-    } catch (java.net.URISyntaxException e) {
-      // reported below
-    }
-    throw new UsageException("--base-url/BCTRL_BASE_URL must be an http(s) URL without credentials, "
-        + "like https://api.bctrl.ai");
-  }
-
-  private String apiKey() {
-    String key;
-    String source;
-    if (apiKeyFile != null) {
-      Path file = io.workDir().resolve(apiKeyFile);
-      source = "--api-key-file " + apiKeyFile;
-      try {
-        key = Files.readString(file, StandardCharsets.UTF_8);
-        if (key.startsWith("\uFEFF")) {
-          key = key.substring(1); // a byte order mark, as some editors save UTF-8
-        }
-        key = key.strip();
-      } catch (IOException e) {
-        throw new UsageException("cannot read --api-key-file " + apiKeyFile + " ("
-            + (e instanceof java.nio.file.NoSuchFileException ? "no such file"
-                : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-                : e.getClass().getSimpleName()) + ")");
-      }
-    } else {
-      key = io.env().get("BCTRL_API_KEY");
-      source = "BCTRL_API_KEY";
-      if (key == null || key.isBlank()) {
-        throw new UsageException("no API key: set BCTRL_API_KEY or pass --api-key-file PATH "
-            + "(or try --sandbox to run against the simulated API)");
-      }
-      key = key.strip();
-    }
-    if (key.isEmpty()) {
-      throw new UsageException(source + " is empty; it must hold the API key");
-    }
-    if (key.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
-      throw new UsageException(source + " holds more than one key-like token or control characters; "
-          + "it must hold the API key alone");
-    }
-    return key;
   }
 
   private static String blankToNull(String s) {

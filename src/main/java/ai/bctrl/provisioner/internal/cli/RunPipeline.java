@@ -24,9 +24,10 @@ import reactor.core.publisher.Flux;
  * engine limits, creates and settles ({@link Provisioner#provision}) → record each result in the
  * ledger; each stage is its own small class. Around it, {@link #runToEnd} sets up and tears down
  * the lifecycle: the ledger lock and everything released with it ({@link RunResources}), signals and
- * {@code --deadline} ({@link RunStop}, {@link Watchdog}), progress ({@link RunProgress}), and the
- * summary and exit code ({@link RunTally}, {@link RunReport}). Whatever happens, the ledger is
- * flushed; after a clean end or a stop the summary is printed and the lock released.
+ * {@code --deadline} ({@link RunStop}, {@link Watchdog}), progress ({@link RunProgress}), the
+ * summary and exit code ({@link RunTally}, {@link RunReport}) and the {@code --report} page ({@link
+ * ReportFile}). Whatever happens, the ledger is flushed; after a clean end or a stop the summary is
+ * printed, the report written and the lock released.
  */
 final class RunPipeline {
   /** The space used with {@code --sandbox} when neither the manifest nor {@code --space} names one. */
@@ -36,13 +37,16 @@ final class RunPipeline {
   private final Io io;
   private final Clock clock = Clock.systemUTC();
   private final Redactor redactor = new Redactor();
-  private final RunTally tally = new RunTally();
+  private final ReportFile report;
+  private final RunTally tally;
   private final Watchdog watchdog;
   private final RunStop stop;
 
   RunPipeline(RunSettings settings, Io io) {
     this.s = settings;
     this.io = io;
+    this.report = ReportFile.start(settings.report(), clock.instant(), System::nanoTime);
+    this.tally = new RunTally(report::item); // every item the summary counts is in the report too
     this.watchdog = new Watchdog(io, this::haltCode);
     this.stop = new RunStop(io, settings.grace(), watchdog);
     redactor.add(settings.apiKey());
@@ -80,7 +84,7 @@ final class RunPipeline {
         .transform(items -> engine.provision(items, stop.requests()))   // limit, create, settle
         .map(redactor::redactResult)               // no secret in a recorded name or error
         .transform(ledger::record)                 // record, on the ledger writer's thread
-        .doOnNext(tally::ended);                   // summary, progress, exit code
+        .doOnNext(tally::ended);                   // summary, progress, exit code, --report
   }
 
   private int runToEnd() {
@@ -117,8 +121,10 @@ final class RunPipeline {
       }
       summary.files(s.manifestPath() == null ? "-" : s.manifestPath().toString(), s.ledger().toString());
       int code = ExitCodes.of(stop.kind(), tally.isManifestBroken(), tally.notDone());
-      summary.finish(Duration.ofNanos(System.nanoTime() - startNanos), stop.why(), code);
+      Duration wall = Duration.ofNanos(System.nanoTime() - startNanos);
+      summary.finish(wall, stop.why(), code);
       RunReport.print(summary, io, s.summary());
+      report.write(s, summary, code, stop.why(), wall, redactor, io);
       return code;
     } finally {
       res.close();
@@ -189,6 +195,9 @@ final class RunPipeline {
         .maxConsecutiveFailures(s.maxConsecutiveFailures())
         .noList(s.noList())
         .clock(clock);
+    if (report.enabled()) {
+      builder.listener(report.recorder()); // --report: calls, retries, learned rates, the stop
+    }
     if (s.autoRate()) {
       builder.autoRate(s.maxRate()).listener(learnedRates);
     }

@@ -48,6 +48,13 @@ final class RunProgress {
     return new RunProgress(progress, precount);
   }
 
+  /** Starts drawing what {@code source} tells, with no manifest to count ahead (teardown knows its total). */
+  static RunProgress start(Io io, java.util.function.Supplier<Progress.Snapshot> source) {
+    Progress progress = new Progress(io.err(), io.terminal(), source, Schedulers.parallel());
+    progress.start();
+    return new RunProgress(progress, null);
+  }
+
   /** Stops drawing (leaving the screen ready for the summary). Idempotent. */
   void stop() {
     progress.stop();

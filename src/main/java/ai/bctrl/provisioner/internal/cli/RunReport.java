@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.function.Supplier;
 
 /**
  * The end of a run: prints the {@link Summary} on standard error and, with {@code --summary},
@@ -17,19 +18,24 @@ final class RunReport {
   private RunReport() {}
 
   static void print(Summary summary, Io io, Path summaryFile) {
-    io.err().print(summary.render());
+    print(summary.render(), summary::json, io, summaryFile);
+  }
+
+  /** The same for a summary of another shape (teardown's): {@code text} on standard error, {@code json} to the file. */
+  static void print(String text, Supplier<String> json, Io io, Path summaryFile) {
+    io.err().print(text);
     if (summaryFile != null) {
-      write(summary, io, summaryFile);
+      write(json.get(), io, summaryFile);
     }
     io.err().flush();
   }
 
-  private static void write(Summary summary, Io io, Path p) {
+  private static void write(String json, Io io, Path p) {
     try {
       if (!Files.exists(p) && p.getFileSystem().supportedFileAttributeViews().contains("posix")) {
         Files.createFile(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       }
-      Files.writeString(p, summary.json(), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+      Files.writeString(p, json, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
           StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
     } catch (IOException e) {
       io.err().println("provisioner: cannot write --summary " + p + " (" + e.getClass().getSimpleName()

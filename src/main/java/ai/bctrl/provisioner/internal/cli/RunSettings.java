@@ -28,6 +28,7 @@ record RunSettings(
     Duration deadline,
     Duration grace,
     Path summary,
+    Path report,
     boolean sandbox,
     boolean quiet,
     boolean noList) {

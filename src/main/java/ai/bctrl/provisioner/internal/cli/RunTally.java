@@ -5,15 +5,18 @@ import ai.bctrl.provisioner.Item;
 import ai.bctrl.provisioner.ItemResult;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import reactor.core.publisher.Flux;
 
 /**
  * The counts of one run that the stages feed and the end reads: the {@link Summary}, the items
  * still to do (the exit code), those ended and to provision (progress), and whether the manifest
  * broke mid-run. Thread-safe: stages call it from the manifest's reading thread and the ledger
- * writer's thread. Holds no secret and does no I/O, so it may be called from any thread.
+ * writer's thread. Holds no secret and does no I/O, so it may be called from any thread. Every item
+ * it counts (ended or invalid, as recorded) is also handed to its observer (the run report).
  */
 final class RunTally {
+  private final Consumer<ItemResult> observer;
   private final Summary summary = new Summary();
   private final AtomicLong ended = new AtomicLong();
   private final AtomicLong notDone = new AtomicLong();
@@ -21,6 +24,15 @@ final class RunTally {
   private final AtomicBoolean totalKnown = new AtomicBoolean();
   private final AtomicLong precounted = new AtomicLong(-1);
   private final AtomicBoolean manifestBroken = new AtomicBoolean();
+
+  RunTally() {
+    this(r -> { });
+  }
+
+  /** @param observer sees every item counted, as recorded; must be fast and thread-safe */
+  RunTally(Consumer<ItemResult> observer) {
+    this.observer = observer;
+  }
 
   Summary summary() {
     return summary;
@@ -30,6 +42,7 @@ final class RunTally {
   void invalid(ItemResult recorded) {
     summary.add(recorded);
     notDone.incrementAndGet();
+    observer.accept(recorded);
   }
 
   /** An item the ledger already has as done. */
@@ -49,6 +62,12 @@ final class RunTally {
     notDone.incrementAndGet();
   }
 
+  /** An item kept as {@code stopped} by teardown (no {@code --replace-unhealthy}): skipped, and not done. */
+  void keptStopped() {
+    summary.keptStopped();
+    notDone.incrementAndGet();
+  }
+
   /** Counts each item on its way to the engine; the total is known once {@code items} completes. */
   Flux<Item> countToProvision(Flux<Item> items) {
     return items.doOnNext(item -> toProvision.incrementAndGet()).doOnComplete(() -> totalKnown.set(true));
@@ -64,6 +83,7 @@ final class RunTally {
     if (!recorded.outcome().isDone()) {
       notDone.incrementAndGet();
     }
+    observer.accept(recorded);
   }
 
   /** The manifest turned out unreadable or malformed mid-run. */

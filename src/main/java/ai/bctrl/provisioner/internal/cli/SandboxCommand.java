@@ -5,6 +5,7 @@ import ai.bctrl.provisioner.sandbox.FaultKind;
 import ai.bctrl.provisioner.sandbox.SandboxConfig;
 import ai.bctrl.provisioner.sandbox.SandboxServer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Option;
     versionProvider = Main.Version.class,
     sortOptions = false,
     description = {
-      "Serve a simulated bctrl API on 127.0.0.1 (POST and GET /v1/spaces/{id}/runtimes) until Ctrl-C.",
+      "Serve a simulated bctrl API on 127.0.0.1 (create, list, stop and delete runtimes) until Ctrl-C.",
       "It validates bodies strictly, rejects a wrong key with 401, and injects the faults you ask for."
     },
     footer = {"", "Fault kinds: 503, 500, 502, 429, reset-before, reset-after, hold, truncate, failed."})
@@ -37,14 +38,20 @@ final class SandboxCommand implements Callable<Integer> {
   String latency;
 
   @Option(names = "--rate", paramLabel = "R", defaultValue = "0",
-      description = "Creates accepted per second; beyond them 429 rate_limited with Retry-After. Default: no limit.")
+      description = "Creates, stops and deletes accepted per second; beyond them 429 rate_limited with Retry-After. "
+          + "Default: no limit.")
   double rate;
 
   @Option(names = "--burst", paramLabel = "B", defaultValue = "1", description = "Burst for --rate. Default: ${DEFAULT-VALUE}.")
   int burst;
 
+  @Option(names = "--rate-schedule", paramLabel = "SPEC",
+      description = "The --rate limit changing over time, e.g. 60@0s,20@30s,60@60s (60/s from the start, 20/s from "
+          + "30 s, 60/s from 60 s); times count from the sandbox's start, --rate applies before the first, 0 = no limit.")
+  String rateSchedule;
+
   @Option(names = "--faults", paramLabel = "SPEC",
-      description = "Shares of creates that fail, e.g. 503=0.05,reset-after=0.02.")
+      description = "Shares of calls (creates, stops, deletes) that fail, e.g. 503=0.05,reset-after=0.02.")
   String faults;
 
   @Option(names = "--fault-rate", paramLabel = "F", defaultValue = "0",
@@ -61,6 +68,9 @@ final class SandboxCommand implements Callable<Integer> {
 
   @Option(names = "--idempotency", description = "Replay the first answer for a repeated Idempotency-Key.")
   boolean idempotency;
+
+  @Option(names = "--no-list", description = "The list route answers 405 (Allow: POST), as an API that cannot list runtimes.")
+  boolean noList;
 
   @Option(names = "--seed", paramLabel = "N", description = "Seed of every random choice. Default: random, printed.")
   Long seed;
@@ -91,7 +101,13 @@ final class SandboxCommand implements Callable<Integer> {
     try {
       faultMap = faults == null ? Map.of() : SandboxConfig.parseFaults(faults);
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--faults: " + e.getMessage());
+      throw new UsageException(e.getMessage());
+    }
+    List<SandboxConfig.RateStep> schedule;
+    try {
+      schedule = rateSchedule == null ? List.of() : SandboxConfig.parseRateSchedule(rateSchedule);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
     }
     try {
       return SandboxConfig.builder()
@@ -99,11 +115,13 @@ final class SandboxCommand implements Callable<Integer> {
           .apiKey(apiKey)
           .latency(lat)
           .rate(rate, burst)
+          .rateSchedule(schedule)
           .faults(faultMap)
           .faultRate(faultRate)
           .hold(hold)
           .maxActive(maxActive)
           .idempotency(idempotency)
+          .noList(noList)
           .seed(seed)
           .build();
     } catch (IllegalArgumentException | IllegalStateException e) {

@@ -9,7 +9,7 @@ import reactor.core.publisher.Flux;
 /**
  * Stage "resume": asks the ledger read at the start what to do with each item ({@link
  * LedgerState#decide}). An item already {@code created} or {@code adopted} is skipped and counted
- * as done; one last {@code unhealthy} is kept and counted as not done, unless {@code
+ * as done; one last {@code unhealthy} (or {@code stopped} by teardown) is kept and counted as not done, unless {@code
  * --replace-unhealthy} asks for a replacement, which goes on under its replacement key ({@code
  * <key>#r<n>}); every other item goes on unchanged. It only decides: it never reads or writes the
  * ledger file and never blocks, so it may run on any thread.
@@ -29,6 +29,7 @@ record SkipDone(LedgerState ledger, boolean replaceUnhealthy, boolean noList, Ru
       switch (d.action()) {
         case SKIP_DONE -> tally.skippedDone();
         case KEEP_UNHEALTHY -> tally.keptUnhealthy();
+        case KEEP_STOPPED -> tally.keptStopped();
         case KEEP_UNKNOWN -> tally.keptUnknown();
         case PROVISION -> sink.next(d.key().equals(item.key())
             ? item : Item.of(d.key(), item.spaceId(), item.request(), item.line()));

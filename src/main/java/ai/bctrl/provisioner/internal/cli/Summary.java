@@ -2,10 +2,10 @@ package ai.bctrl.provisioner.internal.cli;
 
 import ai.bctrl.provisioner.internal.Durations;
 import ai.bctrl.provisioner.ItemResult;
+import ai.bctrl.provisioner.Latencies;
 import ai.bctrl.provisioner.Outcome;
 import ai.bctrl.provisioner.RetryCause;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,14 +20,17 @@ import tools.jackson.databind.node.ObjectNode;
  * What a run did: counts per outcome, attempts and retries by cause, creates per second, with
  * {@code --rate auto} each space's learned rate, latency percentiles and wall time. Fed one result at a time (from one thread at a time); rendered as
  * text for standard error and as JSON for {@code --summary}. Holds no secret: it sees no request.
+ * Constant memory: latencies go into a fixed-bucket histogram ({@link Latencies}, exact below one
+ * second), the same the run report uses, so the two show the same percentiles.
  */
 final class Summary {
   private final EnumMap<Outcome, Long> outcomes = new EnumMap<>(Outcome.class);
-  private long[] latencies = new long[1024];
-  private int latencyCount;
+  private final Latencies.Recorder latencies = Latencies.recorder();
+  private long latencyCount;
   private long attempts;
   private long skippedDone;
   private long keptUnhealthy;
+  private long keptStopped;
   private long keptUnknown;
   private long unknownNoList;
   private Retries retries = Retries.NONE;
@@ -84,10 +87,8 @@ final class Summary {
     outcomes.merge(r.outcome(), 1L, Long::sum);
     attempts += r.attempts();
     if (r.attempts() > 0) {
-      if (latencyCount == latencies.length) {
-        latencies = Arrays.copyOf(latencies, latencies.length * 2);
-      }
-      latencies[latencyCount++] = Math.max(0, r.latencyMs());
+      latencies.record(Math.max(0, r.latencyMs()));
+      latencyCount++;
     }
   }
 
@@ -108,6 +109,11 @@ final class Summary {
     keptUnhealthy++;
   }
 
+  /** An item last {@code stopped} by teardown, kept. */
+  synchronized void keptStopped() {
+    keptStopped++;
+  }
+
   synchronized long count(Outcome o) {
     return outcomes.get(o);
   }
@@ -118,6 +124,10 @@ final class Summary {
 
   synchronized long skippedDoneCount() {
     return skippedDone;
+  }
+
+  synchronized long keptUnknownCount() {
+    return keptUnknown;
   }
 
   synchronized long keptUnhealthyCount() {
@@ -149,15 +159,15 @@ final class Summary {
     this.exitCode = exitCode;
   }
 
-  /** The latency at percentile {@code p} (0..100) by nearest rank, or -1 when there is none. */
+  /**
+   * The latency at percentile {@code p} (0..100) by nearest rank, or -1 when there is none; exact
+   * below one second, within 1.6% above (never above the largest).
+   */
   synchronized long percentile(double p) {
     if (latencyCount == 0) {
       return -1;
     }
-    long[] sorted = Arrays.copyOf(latencies, latencyCount);
-    Arrays.sort(sorted);
-    int rank = (int) Math.ceil(p / 100.0 * latencyCount);
-    return sorted[Math.min(latencyCount, Math.max(1, rank)) - 1];
+    return latencies.snapshot().percentileMs(p / 100.0);
   }
 
   synchronized double createsPerSecond() {
@@ -170,13 +180,18 @@ final class Summary {
     StringBuilder sb = new StringBuilder();
     StringJoiner counts = new StringJoiner(", ");
     for (Outcome o : Outcome.values()) {
-      counts.add(outcomes.get(o) + " " + o.wire());
+      if (!o.isTeardown() || outcomes.get(o) > 0) {     // a run never ends items stopped or deleted
+        counts.add(outcomes.get(o) + " " + o.wire());
+      }
     }
     sb.append("summary:\n");
     sb.append("  items      ").append(counts);
     sb.append("; ").append(skippedDone).append(" already done");
     if (keptUnhealthy > 0) {
       sb.append(", ").append(keptUnhealthy).append(" kept unhealthy");
+    }
+    if (keptStopped > 0) {
+      sb.append(", ").append(keptStopped).append(" kept stopped");
     }
     if (keptUnknown > 0) {
       sb.append(", ").append(keptUnknown).append(" left unknown (--no-list)");
@@ -245,6 +260,7 @@ final class Summary {
     }
     root.put("alreadyDone", skippedDone);
     root.put("keptUnhealthy", keptUnhealthy);
+    root.put("keptStopped", keptStopped);
     root.put("keptUnknown", keptUnknown);
     root.put("unknownNoList", unknownNoList);
     root.put("attempts", attempts);

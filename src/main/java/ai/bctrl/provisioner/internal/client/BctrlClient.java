@@ -3,13 +3,19 @@ package ai.bctrl.provisioner.internal.client;
 import ai.bctrl.provisioner.Item;
 import ai.bctrl.provisioner.model.ApiError;
 import ai.bctrl.provisioner.model.BrowserRuntime;
+import ai.bctrl.provisioner.model.CreateRuntimeRequest;
 import ai.bctrl.provisioner.model.RuntimeStatus;
 import ai.bctrl.provisioner.model.WireEnum;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.resolver.NoopAddressResolverGroup;
+import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -24,17 +30,27 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
+import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.ByteBufMono;
+import reactor.netty.Connection;
+import reactor.netty.NettyOutbound;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientRequest;
+import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.http.client.PrematureCloseException;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.util.context.Context;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -56,6 +72,15 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
   static final Duration MAX_IDLE = Duration.ofSeconds(30);
 
   private static final String[] REQUEST_ID_HEADERS = {"x-request-id", "x-bctrl-request-id"};
+  private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+  private static final byte[] EMPTY = new byte[0];
+  private static final int MAX_SPACES_KEPT = 1024;
+  /**
+   * What a timed-out call signals. A fallback rather than {@code timeout(Duration)}'s own error,
+   * which names the timed-out chain anew at every subscription.
+   */
+  private static final Mono<Reply> TIMED_OUT =
+      Mono.error(() -> new TimeoutException("no answer within the request timeout"));
 
   private final String base;
   private final HttpClient http;
@@ -63,6 +88,12 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
   private final Duration requestTimeout;
   private final Scheduler timer;
   private final JsonMapper json;
+  private final ObjectWriter requestWriter;
+  private final CreatedReader createdReader;
+  /** {@link #http} with the headers of a create. */
+  private final HttpClient createHttp;
+  private final Map<String, HttpClient.ResponseReceiver<?>> creates = new ConcurrentHashMap<>();
+  private final BiFunction<HttpClientResponse, ByteBufMono, Mono<Reply>> readReply;
 
   private BctrlClient(String base, HttpClient http, ConnectionProvider pool, Duration requestTimeout,
       Scheduler timer, JsonMapper json) {
@@ -72,6 +103,12 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
     this.requestTimeout = requestTimeout;
     this.timer = timer;
     this.json = json;
+    this.requestWriter = json.writerFor(CreateRuntimeRequest.class);
+    this.createdReader = new CreatedReader(json);
+    this.createHttp = http.headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/json"));
+    this.readReply = (res, content) -> content.asByteArray()
+        .defaultIfEmpty(EMPTY)
+        .map(bytes -> toReply(res.status().code(), res.responseHeaders(), bytes));
   }
 
   /**
@@ -99,7 +136,12 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
         .maxLifeTime(Duration.ofMinutes(10))
         .evictInBackground(MAX_IDLE)
         .build();
-    HttpClient http = HttpClient.create(pool)
+    HttpClient http = HttpClient.create(pool);
+    if (isIpLiteral(baseUrl.getHost())) {
+      // nothing to resolve: no DNS resolver is built (its classes and channels cost startup time)
+      http = http.resolver(NoopAddressResolverGroup.INSTANCE);
+    }
+    http = http
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
         .option(ChannelOption.SO_KEEPALIVE, true)
         .keepAlive(true)
@@ -109,43 +151,167 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
             .set(HttpHeaderNames.ACCEPT, "application/json"));
     if (scheme.equals("https")) {
       http = http.secure().protocol(HttpProtocol.HTTP11, HttpProtocol.H2);
-    } else {
-      http = http.protocol(HttpProtocol.HTTP11);
     }
+    // plain http stays on HTTP/1.1, the client's default: naming it would build the default TLS
+    // contexts (some 500 classes and the trust store read at start) for a client that never uses them
     return new BctrlClient(base, http, pool, requestTimeout, timer, JsonMapper.builder().build());
   }
 
-  /** {@code provisioner/<version>}, the version from the jar manifest or {@code dev}. */
+  /** Whether {@code host} is an IPv4 or IPv6 address (a URI's IPv6 host comes in brackets). */
+  static boolean isIpLiteral(String host) {
+    if (host == null || host.isEmpty()) {
+      return false;
+    }
+    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    return NetUtil.isValidIpV4Address(h) || NetUtil.isValidIpV6Address(h);
+  }
+
+  /**
+   * {@code provisioner/<version>}: the version the build wrote into {@code version.properties}
+   * (so the library jar has it, not only the executable's manifest), or {@code dev} without it.
+   */
   public static String defaultUserAgent() {
-    String v = BctrlClient.class.getPackage().getImplementationVersion();
-    return "provisioner/" + (v == null || v.isBlank() ? "dev" : v);
+    String v = null;
+    try (var in = BctrlClient.class.getResourceAsStream("/ai/bctrl/provisioner/internal/version.properties")) {
+      if (in != null) {
+        java.util.Properties p = new java.util.Properties();
+        p.load(in);
+        v = p.getProperty("version");
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      v = null;
+    }
+    return "provisioner/" + (v == null || v.isBlank() || v.startsWith("${") ? "dev" : v.strip());
+  }
+
+  /**
+   * The body of {@code item}'s create calls, serialized once: the engine calls it on the thread
+   * that reads the items, never on a Netty thread, and hands the bytes to every attempt.
+   */
+  @Override
+  public byte[] body(Item item) {
+    return requestWriter.writeValueAsBytes(item.request());
   }
 
   @Override
   public Mono<Reply> create(Item item) {
+    return create(item, null, SendGate.OPEN);
+  }
+
+  /**
+   * One create call. Everything that is the same for every call (method, URI of the space, headers,
+   * how the body is sent and the answer read) is configured once per space; the call's own state
+   * (its key, its body, its gate, how far the body got) travels in the subscriber context to
+   * {@link #SEND}. The request timeout bounds the whole call but for the time it waited at its gate.
+   */
+  @Override
+  public Mono<Reply> create(Item item, byte[] body, SendGate gate) {
     return Mono.defer(() -> {
-      byte[] body = json.writeValueAsBytes(item.request());
-      // handed: the body went to the channel; written: the write completed (see transportError)
-      AtomicBoolean handed = new AtomicBoolean();
-      AtomicBoolean written = new AtomicBoolean();
-      return http
-          .headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/json")
-              .set("Idempotency-Key", item.key()))
-          .post()
-          .uri(base + "/v1/spaces/" + encodePath(item.spaceId()) + "/runtimes")
-          .send((req, out) -> out.send(Mono.fromSupplier(() -> {
-                handed.set(true);
-                return Unpooled.wrappedBuffer(body);
-              }))
-              .then()
-              .doOnSuccess(x -> written.set(true)))
-          .responseSingle((res, content) -> content.asByteArray()
-              .defaultIfEmpty(new byte[0])
-              .map(bytes -> toReply(res.status().code(), res.responseHeaders(), bytes)))
-          .timeout(requestTimeout, timer)
-          .onErrorMap(e -> !(e instanceof TransportException),
-              e -> transportError(e, handed.get(), written.get()));
+      Call call = new Call(item.key(), body != null ? body : body(item), gate);
+      return createIn(item.spaceId())
+          .responseSingle(readReply)
+          .timeout(Mono.delay(requestTimeout, timer).then(Mono.defer(call::extraTime)), TIMED_OUT)
+          .onErrorMap(e -> !(e instanceof TransportException) && !call.stoppedAtGate,
+              e -> transportError(e, call.handed, call.written))
+          .contextWrite(Context.of(Call.class, call));
     });
+  }
+
+  /** The state of one create call, from the subscriber context. */
+  final class Call {
+    final String key;
+    final byte[] body;
+    final SendGate gate;
+    /** When it got to its gate (timer nanos), or -1. */
+    volatile long atGateSince = -1;
+    /** How long it waited at its gate, once through (nanoseconds), or -1: time the timeout does not count. */
+    volatile long waited = -1;
+    /** Its gate said no: the error is the gate's, passed on as it is. */
+    volatile boolean stoppedAtGate;
+    /** The body went to the channel (see {@link #transportError}). */
+    volatile boolean handed;
+    /** Its write completed. */
+    volatile boolean written;
+
+    Call(String key, byte[] body, SendGate gate) {
+      this.key = key;
+      this.body = body;
+      this.gate = gate;
+    }
+
+    ByteBuf handOver() {
+      handed = true;
+      return Unpooled.wrappedBuffer(body);
+    }
+
+    /** Asks the gate; 0 when through (the request is written next), else nanoseconds to wait. */
+    long tryPass() {
+      long now = timer.now(TimeUnit.NANOSECONDS);
+      if (atGateSince < 0) {
+        atGateSince = now;
+      }
+      long wait;
+      try {
+        wait = gate.tryPass();
+      } catch (RuntimeException e) {
+        stoppedAtGate = true;
+        throw e;
+      }
+      if (wait <= 0) {
+        waited = now - atGateSince;
+      }
+      return wait;
+    }
+
+    /**
+     * When the request timeout has run out: how much longer the call may take, for its wait at the
+     * gate (still waiting there, nothing sent: the timeout starts over).
+     */
+    Mono<Long> extraTime() {
+      long w = waited;
+      if (w < 0 && atGateSince >= 0) {
+        return Mono.delay(requestTimeout, timer).then(Mono.defer(this::extraTime));
+      }
+      return w <= 0 ? Mono.empty() : Mono.delay(Duration.ofNanos(w), timer);
+    }
+  }
+
+  /**
+   * Sends a create, the call's own key and body from the subscriber context, once its gate lets it.
+   * The connection is in hand here, on its event loop; a wait at the gate is timed on that same
+   * event loop, so that the request is written the moment the gate lets it through, not handed
+   * across threads first.
+   */
+  private static final BiFunction<HttpClientRequest, NettyOutbound, Publisher<Void>> SEND = (req, out) -> {
+    Call call = req.currentContextView().get(Call.class);
+    req.header(IDEMPOTENCY_KEY, call.key);
+    return throughGate(call, out).doOnSuccess(x -> call.written = true);
+  };
+
+  private static Mono<Void> throughGate(Call call, NettyOutbound out) {
+    return Mono.defer(() -> {
+      long wait = call.tryPass();
+      if (wait <= 0) {
+        return out.send(Mono.fromSupplier(call::handOver)).then();
+      }
+      EventLoop loop = ((Connection) out).channel().eventLoop();
+      return Mono.<Void>create(sink -> {
+        ScheduledFuture<?> due = loop.schedule(() -> sink.success(), wait, TimeUnit.NANOSECONDS);
+        sink.onCancel(() -> due.cancel(false));
+      }).then(throughGate(call, out));
+    });
+  }
+
+  /** The POST of creates into {@code spaceId}, configured once per space (a few hundred spaces at most kept). */
+  private HttpClient.ResponseReceiver<?> createIn(String spaceId) {
+    HttpClient.ResponseReceiver<?> r = creates.get(spaceId);
+    if (r == null) {
+      r = createHttp.post().uri(URI.create(base + "/v1/spaces/" + encodePath(spaceId) + "/runtimes")).send(SEND);
+      if (creates.size() < MAX_SPACES_KEPT) {
+        creates.putIfAbsent(spaceId, r);
+      }
+    }
+    return r;
   }
 
   @Override
@@ -162,6 +328,37 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
           .onErrorMap(e -> !(e instanceof TransportException || e instanceof ListingException),
               e -> transportError(e, true, true));
     });
+  }
+
+  /**
+   * {@code POST /v1/runtimes/{runtimeId}/stop}, without a body. Stop is safe to repeat (a second one
+   * answers 409 {@code runtime.not_active}), so a transport failure is reported as it is, without
+   * telling whether the request was written: the engine simply retries it.
+   */
+  @Override
+  public Mono<Reply> stop(String runtimeId) {
+    return runtimeCall(http.post().uri(base + "/v1/runtimes/" + encodePath(runtimeId) + "/stop")
+        .send(Mono.empty()));
+  }
+
+  /** {@code DELETE /v1/runtimes/{runtimeId}}; safe to repeat (a second one answers 404), as {@link #stop}. */
+  @Override
+  public Mono<Reply> delete(String runtimeId) {
+    return runtimeCall(http.delete().uri(base + "/v1/runtimes/" + encodePath(runtimeId)));
+  }
+
+  /** One call on a runtime by its id: its answer, bounded by the request timeout; never its body as a runtime. */
+  private Mono<Reply> runtimeCall(HttpClient.ResponseReceiver<?> call) {
+    return Mono.defer(() -> call
+        .responseSingle((res, content) -> content.asByteArray()
+            .defaultIfEmpty(new byte[0])
+            .map(bytes -> withoutRuntime(toReply(res.status().code(), res.responseHeaders(), bytes))))
+        .timeout(requestTimeout, timer)
+        .onErrorMap(e -> !(e instanceof TransportException), e -> transportError(e, true, true)));
+  }
+
+  private static Reply withoutRuntime(Reply r) {
+    return r.runtime() == null ? r : new Reply(r.status(), null, r.error(), r.requestId(), r.retryAfter());
   }
 
   /**
@@ -190,12 +387,11 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
   Reply toReply(int status, HttpHeaders headers, byte[] body) {
     String retryAfter = headers.get(HttpHeaderNames.RETRY_AFTER);
     String headerId = headerRequestId(headers);
-    JsonNode node = readTree(body);
     if (status >= 200 && status < 300) {
-      BrowserRuntime runtime = node == null ? null : toRuntime(node);
-      String id = node == null ? null : text(node, "requestId");
-      return new Reply(status, runtime, null, id != null ? id : headerId, retryAfter);
+      CreatedReader.Created c = createdReader.read(body);
+      return new Reply(status, c.runtime(), null, c.requestId() != null ? c.requestId() : headerId, retryAfter);
     }
+    JsonNode node = readTree(body);
     ApiError error = null;
     if (node != null && node.isObject()) {
       try {

@@ -18,6 +18,7 @@ import ai.bctrl.provisioner.QuotaExceededException;
 import ai.bctrl.provisioner.RetryCause;
 import ai.bctrl.provisioner.TooManyFailuresException;
 import ai.bctrl.provisioner.internal.client.RuntimeApi;
+import ai.bctrl.provisioner.internal.client.SendGate;
 import ai.bctrl.provisioner.model.BrowserRuntime;
 import ai.bctrl.provisioner.model.RuntimeStatus;
 import java.time.Clock;
@@ -28,7 +29,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.reactivestreams.Publisher;
 import reactor.core.Disposable;
@@ -50,26 +50,29 @@ public final class Engine {
    */
   public static final int MAX_LISTING_CALLS = 4;
 
-  private final RuntimeApi api;
-  private final ProvisionerConfig cfg;
-  private final Scheduler scheduler;
-  private final Clock clock;
-  private final CallGate gate;
-  private final StartLimiter limiter;
-  private final Backoff backoff;
-  private final Lister lister;
+  // package-private: a Teardown run shares them (the same limits, not a copy)
+  final RuntimeApi api;
+  final ProvisionerConfig cfg;
+  final Scheduler scheduler;
+  final Clock clock;
+  final CallGate gate;
+  final StartLimiter limiter;
+  final Backoff backoff;
+  final Lister lister;
   private final SettleListings settleListings;
-  private final StatsRecorder stats = new StatsRecorder();
-  private final int maxPending;
-  private final Listeners listeners;
-  private final Set<Run> runs = ConcurrentHashMap.newKeySet();
+  final StatsRecorder stats = new StatsRecorder();
+  final int maxPending;
+  final Listeners listeners;
+  /** Runs going, provisioning and teardown, for {@link #close()}. */
+  final Set<Closing> runs = ConcurrentHashMap.newKeySet();
   private final Set<String> keysInFlight = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   public Engine(RuntimeApi api, ProvisionerConfig cfg, Random random) {
     this(api, cfg, random, cfg.autoRate()
         ? new LearnedRateLimiter(cfg.maxRate(), cfg.scheduler(), new Listeners(cfg.listeners()))
-        : new FixedRateLimiter(new TokenBucket(cfg.rate(), cfg.burst(), cfg.scheduler())));
+        : new FixedRateLimiter(new TokenBucket(cfg.rate(), cfg.burst(), cfg.scheduler()),
+            cfg.rate() == 0 ? null : new TokenBucket(cfg.rate(), cfg.burst() + 1, cfg.scheduler())));
   }
 
   /** With the given start limiter instead of the one {@code cfg} describes (benchmarks compare them). */
@@ -110,29 +113,47 @@ public final class Engine {
   }
 
   /**
+   * A teardown run: see {@code Provisioner#teardown}. It takes the same slots, starts and 429 pauses
+   * as every provisioning run of this engine.
+   */
+  public Flux<ItemResult> teardown(Flux<ItemResult> runtimes, Publisher<Duration> stop, boolean keepStopped) {
+    return Flux.defer(() -> closed ? Flux.error(closedException())
+        : new Teardown(this, keepStopped).results(runtimes, stop));
+  }
+
+  /** A run that {@link #close()} must stop: it completes once the run has ended. */
+  interface Closing {
+    Mono<Void> close();
+  }
+
+  /**
    * Rejects new runs, stops every run going (calls in flight are cut, started items end {@code
    * ABORTED}, then each run errors with {@link ProvisionerClosedException}); completes when every
    * run has ended. Idempotent.
    */
   public Mono<Void> close() {
     closed = true;
-    return Mono.when(runs.stream().map(Run::close).toList());
+    return Mono.when(runs.stream().map(Closing::close).toList());
   }
 
   public boolean isClosed() {
     return closed;
   }
 
-  private static ProvisionerClosedException closedException() {
+  static ProvisionerClosedException closedException() {
     return new ProvisionerClosedException("the provisioner is closed; build a new one to provision more");
   }
 
-  private long now() {
+  long now() {
     return scheduler.now(TimeUnit.NANOSECONDS);
   }
 
+  boolean closed() {
+    return closed;
+  }
+
   /** One run of the pipeline. */
-  private final class Run {
+  private final class Run implements Closing {
     private final boolean listFirst;
     private final RunControl control = new RunControl(scheduler, listeners);
     private final Sinks.Empty<Void> ended = Sinks.empty();
@@ -168,15 +189,16 @@ public final class Engine {
     }
 
     /** Stops this run as a close does; completes when it has ended. */
-    Mono<Void> close() {
+    @Override
+    public Mono<Void> close() {
       control.fatal(closedException(), true);
       return ended.asMono();
     }
 
     /** One item: list its space first, then create (gate, limiter, call), retry or settle. */
     Mono<ItemResult> item(Item item) {
-      ItemRun st = new ItemRun(item);
       if (!firstOfItsKey(item)) {
+        ItemRun st = new ItemRun(item, null);
         // Two items with one key would both be created: neither listing nor Idempotency-Key tells
         // them apart. The later one is refused, as the manifest refuses a repeated row key.
         return Mono.just(failed(st, ErrorCodes.DUPLICATE_KEY,
@@ -185,10 +207,11 @@ public final class Engine {
       }
       if (!keysInFlight.add(item.key())) {
         // Another run or create() on this provisioner is working on the key right now.
-        return Mono.just(failed(st, ErrorCodes.DUPLICATE_KEY, "the key \"" + item.key()
+        return Mono.just(failed(new ItemRun(item, null), ErrorCodes.DUPLICATE_KEY, "the key \"" + item.key()
                 + "\" is being provisioned by another run or create() on this provisioner; give each item its own key"))
             .doOnNext(this::ended);
       }
+      ItemRun st = new ItemRun(item, body(item));
       return firstListing(st)
           .switchIfEmpty(Mono.defer(() -> attempts(st)))
           .onErrorResume(RunControl.Stopped.class, e -> aborted(st))
@@ -201,6 +224,19 @@ public final class Engine {
     private void ended(ItemResult r) {
       stats.ended(r);
       listeners.itemEnded(r);
+    }
+
+    /**
+     * The create body, made here, on the thread that reads the items (off the Netty threads), once
+     * for all attempts; {@code null} when it cannot be made, so that the call makes it and fails
+     * there as before.
+     */
+    private byte[] body(Item item) {
+      try {
+        return api.body(item);
+      } catch (RuntimeException e) {
+        return null;
+      }
     }
 
     /** Whether no earlier item of this run had {@code item}'s key (called in input order). */
@@ -264,49 +300,100 @@ public final class Engine {
           .flatMap(v -> decide(st, v));
     }
 
-    /** The call itself; its slot is given back the moment it ends, before anything is decided. */
+    /**
+     * The call itself; its slot is given back the moment it ends, before anything is decided. It
+     * counts as started only when it passes its send gate, with its connection in hand: a stop
+     * before that sends nothing and leaves the item unstarted.
+     */
     private Mono<Verdict> call(ItemRun st, CallGate.Permit permit) {
       if (control.isStopping()) {
         return Mono.error(new RunControl.Stopped());
       }
-      long start = now();
-      if (st.firstStart < 0) {
-        st.firstStart = start;
-      }
-      st.calls++;
-      st.inCall = true;
-      int inFlight = stats.callStarted();
-      int attempt = st.calls;
-      if (listeners.any()) {
-        listeners.attemptStarted(new AttemptStarted(st.item.key(), st.item.spaceId(), attempt, inFlight));
-      }
-      AtomicBoolean ended = new AtomicBoolean();
-      Runnable end = () -> {
-        if (ended.compareAndSet(false, true)) {
-          st.lastEnd = now();
-          st.inCall = false;
-          stats.callEnded();
-          permit.release();
-        }
-      };
-      return api.create(st.item)
+      Call call = new Call(st, permit);
+      return api.create(st.item, st.body, call)
           .map(reply -> Classifier.classify(reply, clock.instant()))
-          .onErrorResume(e -> Mono.just(Classifier.classify(e)))
+          .onErrorResume(e -> e instanceof RunControl.Stopped ? Mono.error(e) : Mono.just(Classifier.classify(e)))
           .doOnNext(v -> {
             st.lastEnd = now();
             if (listeners.any()) {
-              listeners.attemptEnded(new AttemptEnded(st.item.key(), st.item.spaceId(), attempt, v.httpStatus(),
-                  v.errorCode(), v.cause(), Duration.ofNanos(st.lastEnd - start), result(v.kind())));
+              listeners.attemptEnded(new AttemptEnded(st.item.key(), st.item.spaceId(), call.attempt, v.httpStatus(),
+                  v.errorCode(), v.cause(), Duration.ofNanos(st.lastEnd - call.start), result(v.kind())));
             }
-            runEffects(st, v, start);
-            end.run();
+            runEffects(st, v, call.start);
+            call.end();
           })
+          .doOnError(e -> call.end())
           .doOnCancel(() -> {
             if (st.inCall) {
               st.cutInFlight = true;
             }
-            end.run();
+            call.end();
           });
+    }
+
+    /**
+     * One call's start and end. Its send gate, passed with the connection in hand, takes its start
+     * from the limiter a second time, at the moment it really goes out ({@link
+     * StartLimiter#tryStartNow}): the limiter spaced the attempts, but a connection that was slow to
+     * come (opened anew, or a busy machine) would let a late call go out right before a timely one.
+     */
+    private final class Call implements SendGate {
+      private static final int WAITING = 0;
+      private static final int STARTED = 1;
+      private static final int ENDED = 2;
+
+      private final ItemRun st;
+      private final CallGate.Permit permit;
+      private final AtomicInteger state = new AtomicInteger(WAITING);
+      volatile long start;
+      volatile int attempt;
+
+      Call(ItemRun st, CallGate.Permit permit) {
+        this.st = st;
+        this.permit = permit;
+      }
+
+      /**
+       * The call goes out now if the limiter lets it (0), else how long to wait; never when the run
+       * is stopping or the call has ended already (then nothing is sent and it has not started).
+       */
+      @Override
+      public long tryPass() {
+        if (control.isStopping()) {
+          throw new RunControl.Stopped();
+        }
+        long wait = limiter.tryStartNow(st.item.spaceId());
+        if (wait > 0) {
+          return wait;
+        }
+        start = now();
+        if (!state.compareAndSet(WAITING, STARTED)) {
+          throw new RunControl.Stopped(); // cut (timed out, cancelled) on its way to the gate
+        }
+        if (st.firstStart < 0) {
+          st.firstStart = start;
+        }
+        st.calls++;
+        st.inCall = true;
+        int inFlight = stats.callStarted();
+        attempt = st.calls;
+        if (listeners.any()) {
+          listeners.attemptStarted(new AttemptStarted(st.item.key(), st.item.spaceId(), attempt, inFlight));
+        }
+        return 0;
+      }
+
+      void end() {
+        int was = state.getAndSet(ENDED);
+        if (was == STARTED) {
+          st.lastEnd = now();
+          st.inCall = false;
+          stats.callEnded();
+        }
+        if (was != ENDED) {
+          permit.release();
+        }
+      }
     }
 
     /**

@@ -9,14 +9,31 @@ import reactor.core.publisher.Mono;
  */
 public final class FixedRateLimiter implements StartLimiter {
   private final TokenBucket bucket;
+  private final TokenBucket atSend;
 
+  /** Starts from {@code bucket} alone. */
   public FixedRateLimiter(TokenBucket bucket) {
+    this(bucket, null);
+  }
+
+  /**
+   * Starts from {@code bucket}, checked again at the moment each call goes out against {@code
+   * atSend} (the same rate with one start of burst more, so that a call sent late can be followed
+   * by the next one on time, both still within rate + burst in any second); {@code null}: no check.
+   */
+  public FixedRateLimiter(TokenBucket bucket, TokenBucket atSend) {
     this.bucket = bucket;
+    this.atSend = atSend;
   }
 
   @Override
   public Mono<Void> acquire(String spaceId) {
     return bucket.acquire();
+  }
+
+  @Override
+  public long tryStartNow(String spaceId) {
+    return atSend == null ? 0 : atSend.tryTake();
   }
 
   @Override

@@ -8,6 +8,8 @@ import ai.bctrl.provisioner.Item;
  */
 final class ItemRun {
   final Item item;
+  /** The create body made once for every attempt, or {@code null} for each call to make its own. */
+  final byte[] body;
   /** Create calls made, 429s included (the ledger's {@code attempts}). */
   volatile int calls;
   /** Attempts counted against {@code maxAttempts} (429s excluded). */
@@ -27,8 +29,9 @@ final class ItemRun {
   /** Whether a create call was cut off in flight (by a stop or cancel): it may have landed. */
   volatile boolean cutInFlight;
 
-  ItemRun(Item item) {
+  ItemRun(Item item, byte[] body) {
     this.item = item;
+    this.body = body;
   }
 
   /** Whether a create was ever started for it in this run (only then does a stop record it). */

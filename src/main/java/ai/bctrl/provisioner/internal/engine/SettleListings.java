@@ -73,18 +73,32 @@ public final class SettleListings {
    */
   record Done(Listing listing, Throwable failure) {}
 
-  private final AsyncCache<String, Done> cache;
   private final Function<String, Mono<Listing>> lister;
   private final Scheduler scheduler;
+  /** Built at the first settle: most runs never settle, and Caffeine's classes cost start-up time. */
+  private volatile AsyncCache<String, Done> cache;
 
   SettleListings(Function<String, Mono<Listing>> lister, Scheduler scheduler) {
     this.lister = lister;
     this.scheduler = scheduler;
-    this.cache = Caffeine.newBuilder()
-        .expireAfterWrite(Duration.ofMinutes(10))
-        .maximumSize(10_000)
-        .executor(Runnable::run)
-        .buildAsync();
+  }
+
+  private AsyncCache<String, Done> cache() {
+    AsyncCache<String, Done> c = cache;
+    if (c == null) {
+      synchronized (this) {
+        c = cache;
+        if (c == null) {
+          c = Caffeine.newBuilder()
+              .expireAfterWrite(Duration.ofMinutes(10))
+              .maximumSize(10_000)
+              .executor(Runnable::run)
+              .buildAsync();
+          cache = c;
+        }
+      }
+    }
+    return c;
   }
 
   /**
@@ -95,7 +109,7 @@ public final class SettleListings {
   public Mono<Listing> startedNoEarlierThan(String spaceId, long dueNanos) {
     return Mono.defer(() -> {
       Pending[] mine = new Pending[1];
-      Pending p = (Pending) cache.asMap().compute(spaceId, (k, old) -> {
+      Pending p = (Pending) cache().asMap().compute(spaceId, (k, old) -> {
         if (old instanceof Pending o && o.tryJoin(dueNanos)) {
           return o;
         }

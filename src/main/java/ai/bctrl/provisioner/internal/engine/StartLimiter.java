@@ -19,6 +19,16 @@ public interface StartLimiter {
   Mono<Void> acquire(String spaceId);
 
   /**
+   * A last check at the very moment a call in {@code spaceId} that {@link #acquire}d its start can
+   * go out (its connection in hand): 0 when it may go now (taken), else how long to wait before
+   * asking again, in nanoseconds, nothing taken. So that a call whose connection was slow to come
+   * does not go out right beside the calls started after it. Default: always now.
+   */
+  default long tryStartNow(String spaceId) {
+    return 0;
+  }
+
+  /**
    * A call in {@code spaceId} that started at {@code startNanos} (the scheduler's clock) ended
    * with anything but a 429: an answer, or no answer at all.
    */

@@ -66,6 +66,24 @@ public final class TokenBucket {
     return allowed - now;
   }
 
+  /**
+   * Takes a start now if one is free (returns 0), else returns how long until one will be, in
+   * nanoseconds, taking nothing. No reservation, no pause: for a last check at the very moment of
+   * a start, whose caller asks again after the wait.
+   */
+  synchronized long tryTake() {
+    if (interval == 0) {
+      return 0;
+    }
+    long now = now();
+    long allowed = tat - tolerance;
+    if (allowed > now) {
+      return allowed - now;
+    }
+    tat = Math.max(tat, now) + interval;
+    return 0;
+  }
+
   /** No start happens before {@code duration} from now (a longer pause already set stays). */
   public synchronized void pause(Duration duration) {
     long until = now() + (duration.compareTo(Duration.ofNanos(MAX_TOLERANCE)) > 0 ? MAX_TOLERANCE : duration.toNanos());

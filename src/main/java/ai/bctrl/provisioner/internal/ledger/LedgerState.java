@@ -12,8 +12,11 @@ import java.util.Optional;
  * What a ledger says: the last outcome of every key (last record wins), and how resume treats each
  * manifest item.
  *
+ * <p><b>After teardown.</b> An item last {@code deleted} is created anew under its key; one last
+ * {@code stopped} is kept as an {@code unhealthy} one is.
+ *
  * <p><b>Replacements.</b> {@code --replace-unhealthy} creates a replacement for an item whose last
- * outcome is {@code unhealthy}. The replacement cannot reuse the item key: every run lists the
+ * outcome is {@code unhealthy} or {@code stopped}. The replacement cannot reuse the item key: every run lists the
  * space first and would adopt the unhealthy runtime that already carries that key. So the n-th
  * replacement of item {@code K} is provisioned under {@code K#r<n>} (n = 1, 2, ...). {@code #} is
  * never part of a row key and the count suffix {@code #<i>} is digits only, so such a key cannot
@@ -141,11 +144,15 @@ public final class LedgerState {
     if (noList && last == Outcome.UNKNOWN) {
       return new ResumeDecision(ResumeDecision.Action.KEEP_UNKNOWN, current, last);
     }
-    if (last == Outcome.UNHEALTHY) {
+    if (last == Outcome.UNHEALTHY || last == Outcome.STOPPED) {
+      // a runtime that exists but does not run: kept, or replaced under a new key (the listing
+      // would adopt it again under its own)
       return replaceUnhealthy
           ? new ResumeDecision(ResumeDecision.Action.PROVISION, replacementKey(itemKey, gen + 1), last)
-          : new ResumeDecision(ResumeDecision.Action.KEEP_UNHEALTHY, current, last);
+          : new ResumeDecision(last == Outcome.STOPPED ? ResumeDecision.Action.KEEP_STOPPED
+              : ResumeDecision.Action.KEEP_UNHEALTHY, current, last);
     }
+    // failed, invalid, unknown, aborted: tried again; deleted (by teardown): created anew
     return new ResumeDecision(ResumeDecision.Action.PROVISION, current, last);
   }
 

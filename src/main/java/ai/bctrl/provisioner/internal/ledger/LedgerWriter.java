@@ -4,7 +4,6 @@ import ai.bctrl.provisioner.ItemResult;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -168,8 +167,8 @@ public final class LedgerWriter implements AutoCloseable {
     }
   }
 
-  private void write(String text) throws IOException {
-    ByteBuffer buf = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+  private void write(byte[] bytes) throws IOException {
+    ByteBuffer buf = ByteBuffer.wrap(bytes);
     while (buf.hasRemaining()) {
       channel.write(buf);
     }
@@ -178,12 +177,15 @@ public final class LedgerWriter implements AutoCloseable {
   /** Forces and closes the file, and stops the periodic force. Idempotent. Blocking. */
   @Override
   public void close() {
-    periodicForce.dispose();
     synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
+      // Stopped under the lock, so never while the periodic force is inside channel.force(): the
+      // interrupt that stopping it may send would close the channel there, and this close would
+      // fail with ClosedChannelException (exit 64) at the end of a run that went well.
+      periodicForce.dispose();
       try {
         channel.force(false);
         channel.close();

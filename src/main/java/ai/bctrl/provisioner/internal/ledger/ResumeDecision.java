@@ -19,6 +19,8 @@ public record ResumeDecision(Action action, String key, Outcome previous) {
     SKIP_DONE,
     /** Its last outcome is {@code unhealthy} and no replacement was asked for: keep, skip. */
     KEEP_UNHEALTHY,
+    /** Its last outcome is {@code stopped} (by teardown) and no replacement was asked for: keep, skip. */
+    KEEP_STOPPED,
     /** Its last outcome is {@code unknown} and the run has {@code --no-list}: never repeated, skip. */
     KEEP_UNKNOWN,
     /** Provision it (new, retried, or a replacement) under {@link #key()}. */

@@ -17,6 +17,23 @@ import java.util.List;
  * hold commas, doubled quotes and line breaks; a quote inside an unquoted cell is literal. A
  * record longer than {@link #MAX_RECORD_CHARS} is refused, so an unclosed quote cannot swallow a
  * whole file into memory.
+ *
+ * <p>Why the manifest keeps its own tokenizer while the ledger uses Jackson CSV: a manifest is
+ * written by hand, so every error must name a line the user can go to; the ledger is our own
+ * output with one record per physical line, and needs none of this.
+ *
+ * <ul>
+ *   <li>{@link #recordLine()} is the physical line a record starts on, counted across line breaks
+ *       inside quoted cells (CRLF, LF and lone CR): when the record on line 3 holds a cell that
+ *       spans three lines, a problem in the next record reads {@code m.csv:6: config.proxy.port:
+ *       ...}.
+ *   <li>A record is capped at {@link #MAX_RECORD_CHARS} characters: an unclosed quote fails after
+ *       that many, naming the line and column where the quote opened. Jackson CSV reads such a
+ *       cell on to the end of the file and then names the line where it stopped.
+ *   <li>Malformed UTF-8 is reported at the line it is on ({@code m.csv:3: is not UTF-8 text});
+ *       Jackson CSV reports it at a character and byte offset, with no line. A NUL character is
+ *       reported at its line too, as binary data.
+ * </ul>
  */
 final class CsvTokenizer {
   static final int MAX_RECORD_CHARS = 1 << 20;

@@ -18,8 +18,9 @@ import reactor.core.publisher.Mono;
 /**
  * A manifest folded into what {@code validate} prints: every invalid row, then items per space and
  * per shape (stealth, browser, proxy mode), and, against a ledger's last outcomes, how many items
- * would be created and how many are done already, and which ledger keys the manifest no longer
- * holds (runtimes it has orphaned). Immutable.
+ * would be created and how many are done already (or kept: unhealthy, stopped by teardown; a key
+ * deleted by teardown is created anew), and which ledger keys the manifest no longer holds
+ * (runtimes it has orphaned). Immutable.
  */
 public final class ManifestPlan {
   /** At most this many error lines are kept (and printed); the rest are only counted. */
@@ -38,6 +39,8 @@ public final class ManifestPlan {
   private final int toSettle;
   private final int unknown;
   private final int unhealthy;
+  private final int deleted;
+  private final int stopped;
   private final Map<String, Outcome> orphans;
 
   private ManifestPlan(Acc a, String fileName) {
@@ -53,6 +56,8 @@ public final class ManifestPlan {
     this.toSettle = a.toSettle;
     this.unknown = a.unknown;
     this.unhealthy = a.unhealthy;
+    this.deleted = a.deleted;
+    this.stopped = a.stopped;
     this.orphans = Collections.unmodifiableMap(a.orphans());
   }
 
@@ -142,6 +147,9 @@ public final class ManifestPlan {
     if (ledgerGiven) {
       sb.append("  against the ledger:\n");
       sb.append(String.format("    %" + width + "d  to create%n", toCreate));
+      if (deleted > 0) {
+        sb.append(String.format("    %" + width + "d    of them deleted by teardown, created anew%n", deleted));
+      }
       sb.append(String.format("    %" + width + "d  already done (created or adopted)%n", done));
       if (toSettle > 0 && !noList) {
         sb.append(String.format("    %" + width + "d  to settle first (unknown or aborted), then create if not found%n", toSettle));
@@ -155,6 +163,10 @@ public final class ManifestPlan {
       }
       if (unhealthy > 0) {
         sb.append(String.format("    %" + width + "d  unhealthy (kept; replaced only with --replace-unhealthy)%n", unhealthy));
+      }
+      if (stopped > 0) {
+        sb.append(String.format("    %" + width + "d  stopped by teardown (kept; replaced only with --replace-unhealthy)%n",
+            stopped));
       }
       if (orphans.isEmpty()) {
         sb.append("  orphaned: none (every ledger runtime is still in the manifest)\n");
@@ -198,6 +210,8 @@ public final class ManifestPlan {
     int toSettle;
     int unknown;
     int unhealthy;
+    int deleted;
+    int stopped;
 
     Acc(Map<String, Outcome> ledger) {
       this.ledger = ledger;
@@ -225,12 +239,17 @@ public final class ManifestPlan {
       if (o != null) {
         ledgerSeen.add(item.key());
       }
-      if (o == null || o == Outcome.FAILED || o == Outcome.INVALID) {
+      if (o == null || o == Outcome.FAILED || o == Outcome.INVALID || o == Outcome.DELETED) {
         toCreate++;
+        if (o == Outcome.DELETED) {
+          deleted++;
+        }
       } else if (o.isDone()) {
         done++;
       } else if (o == Outcome.UNHEALTHY) {
         unhealthy++;
+      } else if (o == Outcome.STOPPED) {
+        stopped++;
       } else {
         toSettle++;
         if (o == Outcome.UNKNOWN) {
@@ -239,12 +258,12 @@ public final class ManifestPlan {
       }
     }
 
-    /** Ledger keys that may have a runtime and are neither an item nor (an item of) an invalid row. */
+    /** Ledger keys that may have a runtime (not failed, invalid or deleted) and are neither an item nor (an item of) an invalid row. */
     Map<String, Outcome> orphans() {
       Map<String, Outcome> out = new TreeMap<>();
       for (Map.Entry<String, Outcome> e : ledger.entrySet()) {
         Outcome o = e.getValue();
-        if (o == Outcome.FAILED || o == Outcome.INVALID || ledgerSeen.contains(e.getKey())) {
+        if (o == Outcome.FAILED || o == Outcome.INVALID || o == Outcome.DELETED || ledgerSeen.contains(e.getKey())) {
           continue;
         }
         String k = e.getKey();

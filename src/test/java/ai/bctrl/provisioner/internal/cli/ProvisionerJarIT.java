@@ -155,6 +155,11 @@ class ProvisionerJarIT {
 
   static final Duration LONG = Duration.ofSeconds(60);
 
+  static String[] concat(String[] args, String... more) {
+    return java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(more))
+        .toArray(String[]::new);
+  }
+
   @Test
   void killedThreeTimesWithKill9AndResumedEachTimeCreatesEveryItemExactlyOnce() throws Exception {
     long seed = new Random().nextLong();
@@ -197,7 +202,7 @@ class ProvisionerJarIT {
     manifest("m.csv", 25);
     Path ledger = dir.resolve("m.ledger.csv");
     String[] args = {"m.csv", "--concurrency", "6", "--rate", "20", "--settle-delay", "1s", "--grace", "3s"};
-    Run run = start(args);
+    Run run = start(concat(args, "--report", "r.html"));
     awaitCreates(10);
     long t0 = System.nanoTime();
     run.process().destroy();
@@ -210,6 +215,8 @@ class ProvisionerJarIT {
     assertThat(created).isNotEmpty();
     assertThat(ledger(ledger)).containsKeys(created.toArray(String[]::new));
     assertThat(dir.resolve("m.ledger.csv.lock")).as("removed on a signal").doesNotExist();
+    assertThat(text(dir.resolve("r.html"))).as("the report of a run stopped by SIGTERM")
+        .contains("<span id=\"exit-code\">143</span> <span id=\"exit-why\">interrupted by SIGTERM</span>");
 
     Run resume = start(args);
     assertThat(resume.exit(LONG)).as(resume.stderr()).isZero();
@@ -282,10 +289,13 @@ class ProvisionerJarIT {
   @Test
   void exitsThreeAtTheDeadline() throws Exception {
     manifest("m.csv", 20);
-    Run run = start("m.csv", "--quiet", "--rate", "4", "--deadline", "2s", "--grace", "1s");
+    Run run = start("m.csv", "--quiet", "--rate", "4", "--deadline", "2s", "--grace", "1s", "--report", "r.html");
     assertThat(run.exit(LONG)).as(run.stderr()).isEqualTo(3);
     assertThat(run.stderr()).contains("--deadline of 2s passed", "exit code  3");
     assertThat(ledger(dir.resolve("m.ledger.csv")).size()).isLessThan(60);
+    assertThat(text(dir.resolve("r.html"))).as("the report of a run stopped by its deadline")
+        .contains("<span id=\"exit-code\">3</span> <span id=\"exit-why\">the --deadline of 2s passed</span>",
+            "stop requested");
   }
 
   @Test
@@ -319,12 +329,12 @@ class ProvisionerJarIT {
         + "config.proxy.protocol,config.proxy.username,config.proxy.password\n"
         + "px," + SPACE_A + ",5,custom,proxy.example,8080,http,user,${PROXY_PASS}\n");
     Map<String, String> env = Map.of("PROXY_PASS", PROXY_PASSWORD);
-    Run good = start(env, "p.csv", "--summary", "good.json");
+    Run good = start(env, "p.csv", "--summary", "good.json", "--report", "good.html");
     assertThat(good.exit(LONG)).as(good.stderr()).isZero();
 
     Map<String, String> badKey = new HashMap<>(env);
     badKey.put("BCTRL_API_KEY", KEY + "-wrong");
-    Run bad = start(badKey, "p.csv", "--ledger", "bad.ledger.jsonl", "--summary", "bad.json");
+    Run bad = start(badKey, "p.csv", "--ledger", "bad.ledger.jsonl", "--summary", "bad.json", "--report", "bad.html");
     assertThat(bad.exit(LONG)).as(bad.stderr()).isEqualTo(3);
 
     List<String> everything = new ArrayList<>();
@@ -332,7 +342,9 @@ class ProvisionerJarIT {
       everything.add(r.stdout());
       everything.add(r.stderr());
     }
-    for (String f : List.of("p.ledger.csv", "bad.ledger.jsonl", "good.json", "bad.json")) {
+    assertThat(text(dir.resolve("bad.html"))).as("the report of a run stopped by a rejected key")
+        .contains("<span id=\"exit-code\">3</span>", "key rejected");
+    for (String f : List.of("p.ledger.csv", "bad.ledger.jsonl", "good.json", "bad.json", "good.html", "bad.html")) {
       everything.add(text(dir.resolve(f)));
     }
     assertThat(String.join("\n", everything))

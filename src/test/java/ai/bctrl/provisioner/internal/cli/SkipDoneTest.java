@@ -28,7 +28,9 @@ class SkipDoneTest {
         result("failed", Outcome.CREATED), result("failed", Outcome.FAILED),
         result("unknown", Outcome.UNKNOWN),
         result("aborted", Outcome.ABORTED),
-        result("invalid", Outcome.INVALID));
+        result("invalid", Outcome.INVALID),
+        result("torn", Outcome.CREATED), result("torn", Outcome.STOPPED), result("torn", Outcome.DELETED),
+        result("kept", Outcome.CREATED), result("kept", Outcome.STOPPED));
   }
 
   private List<Item> run(boolean replaceUnhealthy, Item... items) {
@@ -62,6 +64,16 @@ class SkipDoneTest {
     assertThat(out).isEmpty();
     assertThat(tally.summary().keptUnhealthyCount()).isEqualTo(2);
     assertThat(tally.notDone()).isEqualTo(2);
+  }
+
+  @Test
+  void afterTeardownCreatesADeletedItemAnewAndKeepsAStoppedOneUnlessAskedToReplaceIt() {
+    assertThat(run(false, item("torn", 2), item("kept", 3))).containsExactly(item("torn", 2));
+    assertThat(tally.notDone()).isEqualTo(1);
+    assertThat(tally.summary().render()).contains("; 0 already done, 1 kept stopped\n");
+
+    assertThat(Flux.just(item("kept", 3)).transform(new SkipDone(ledger(), true, false, new RunTally()))
+        .collectList().block()).containsExactly(item("kept#r1", 3));
   }
 
   @Test

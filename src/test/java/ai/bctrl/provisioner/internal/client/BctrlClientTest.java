@@ -159,6 +159,31 @@ class BctrlClientTest {
   }
 
   @Test
+  void aSendGateThatSaysNoSendsNothingAndEndsTheCallWithItsOwnError() {
+    routes.put("POST", r -> Answer.of(201, RUNTIME));
+    BctrlClient c = start(Duration.ofSeconds(5));
+    IllegalStateException no = new IllegalStateException("the run is stopping");
+    SendGate saysNo = () -> {
+      throw no;
+    };
+    Object r = c.create(item(), null, saysNo).map(Object.class::cast).onErrorResume(Mono::just)
+        .block(Duration.ofSeconds(10));
+    assertThat(r).isSameAs(no);
+    assertThat(seen).isEmpty();
+  }
+
+  @Test
+  void theWaitAtTheSendGateDoesNotCountAgainstTheRequestTimeout() {
+    routes.put("POST", r -> Answer.of(201, RUNTIME));
+    BctrlClient c = start(Duration.ofSeconds(2));
+    long opens = System.nanoTime() + Duration.ofMillis(2500).toNanos();
+    SendGate waits = () -> Math.max(0, opens - System.nanoTime());
+    Reply reply = c.create(item(), null, waits).block(Duration.ofSeconds(15));
+    assertThat(reply.status()).isEqualTo(201);
+    assertThat(seen).hasSize(1);
+  }
+
+  @Test
   void aRefusedConnectionIsAConnectFailureNothingWasSent() throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {

@@ -184,6 +184,42 @@ class EngineTest {
   }
 
   @Test
+  void callsWhoseConnectionsCameLateStillGoOutNoMoreThanRatePlusBurstInAnySecond() {
+    // the limiter lets k0 and k1 start first, but their connections take long to come: sent as
+    // they come, they would land in the same second as the ten started after them (12 > 10 + 1)
+    api.connectDelays.put("k0", Duration.ofMillis(950));
+    api.connectDelays.put("k1", Duration.ofMillis(830));
+    Run r = run(engine(settings().concurrency(8).rate(10)), items(30)).advance(Duration.ofMinutes(1));
+    assertThat(r.results).hasSize(30).allSatisfy(x -> assertThat(x.outcome()).isEqualTo(Outcome.CREATED));
+    List<Long> sends = api.creates.stream().map(FakeApi.Call::startMs).sorted().collect(Collectors.toList());
+    for (int i = 0, j = 0; i < sends.size(); i++) {
+      while (j < sends.size() && sends.get(j) < sends.get(i) + 1000) {
+        j++;
+      }
+      assertThat(j - i).as("sends in the second from %d ms: %s", sends.get(i), sends).isLessThanOrEqualTo(11);
+    }
+    assertThat(api.duplicates()).isZero();
+  }
+
+  @Test
+  void aStopWhileACallWaitsAtItsSendGateSendsNothingAndLeavesTheItemUnstarted() {
+    // at 1 a second: k0 and k1, started by the limiter at 0 and 1 s, get their connections at 1.9
+    // and 1.95 s and go out then; k2, started at 2 s with a connection at once, must wait at its
+    // gate until 2.9 s
+    api.connectDelays.put("k0", Duration.ofMillis(1900));
+    api.connectDelays.put("k1", Duration.ofMillis(950));
+    Sinks.Many<Duration> stop = Sinks.many().multicast().onBackpressureBuffer();
+    Run r = run(engine(settings().concurrency(3).rate(1)), Flux.fromIterable(items(3)), stop.asFlux());
+    r.advance(Duration.ofMillis(2200));
+    assertThat(api.creates).extracting(FakeApi.Call::key).containsExactly("k0", "k1");
+    stop.tryEmitNext(Duration.ofSeconds(5));
+    r.advance(Duration.ofMinutes(1));
+    assertThat(r.ended()).isTrue();
+    assertThat(api.creates).extracting(FakeApi.Call::key).containsExactly("k0", "k1");
+    assertThat(r.results).extracting(ItemResult::key).containsExactlyInAnyOrder("k0", "k1");
+  }
+
+  @Test
   void aRetryAfterLongerThanTheCapFailsTheItem() {
     api.behaviour = (a, it, n) -> a.error(503, "600", Duration.ofMillis(10));
     Run r = run(engine(settings()), items(1)).advance(Duration.ofMinutes(1));

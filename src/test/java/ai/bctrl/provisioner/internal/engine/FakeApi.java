@@ -4,6 +4,7 @@ import ai.bctrl.provisioner.Item;
 import ai.bctrl.provisioner.internal.client.ListPage;
 import ai.bctrl.provisioner.internal.client.Reply;
 import ai.bctrl.provisioner.internal.client.RuntimeApi;
+import ai.bctrl.provisioner.internal.client.SendGate;
 import ai.bctrl.provisioner.model.ApiError;
 import ai.bctrl.provisioner.model.BrowserRuntime;
 import ai.bctrl.provisioner.model.RuntimeStatus;
@@ -50,6 +51,9 @@ final class FakeApi implements RuntimeApi {
   volatile Behaviour behaviour = (api, item, n) -> api.create(item, Duration.ofMillis(100));
   volatile ListBehaviour listBehaviour = (api, space, n) -> Mono.just(api.page(space));
 
+  /** How long each item's calls take to get a connection, before they reach their send gate. */
+  final Map<String, Duration> connectDelays = new ConcurrentHashMap<>();
+
   FakeApi(VirtualTimeScheduler vts) {
     this.vts = vts;
   }
@@ -72,6 +76,21 @@ final class FakeApi implements RuntimeApi {
         }
       };
       return behaviour.answer(this, item, n).doOnTerminate(end).doOnCancel(end);
+    });
+  }
+
+  /** A call that first gets its connection (instantly, or after its item's connect delay), then passes its gate. */
+  @Override
+  public Mono<Reply> create(Item item, byte[] body, SendGate gate) {
+    Duration connect = connectDelays.getOrDefault(item.key(), Duration.ZERO);
+    Mono<Reply> throughGate = throughGate(item, gate);
+    return connect.isZero() ? throughGate : Mono.delay(connect, vts).then(throughGate);
+  }
+
+  private Mono<Reply> throughGate(Item item, SendGate gate) {
+    return Mono.defer(() -> {
+      long wait = gate.tryPass();
+      return wait <= 0 ? create(item) : Mono.delay(Duration.ofNanos(wait), vts).then(throughGate(item, gate));
     });
   }
 

@@ -42,6 +42,17 @@ class LedgerStateTest {
   }
 
   @Test
+  void afterTeardownADeletedItemIsCreatedAnewAndAStoppedOneIsKeptOrReplaced() {
+    LedgerState s = state(Map.of("d", Outcome.DELETED, "s", Outcome.STOPPED, "r", Outcome.UNHEALTHY,
+        "r#r1", Outcome.DELETED));
+    assertThat(s.decide("d", false)).isEqualTo(new ResumeDecision(Action.PROVISION, "d", Outcome.DELETED));
+    assertThat(s.decide("s", false)).isEqualTo(new ResumeDecision(Action.KEEP_STOPPED, "s", Outcome.STOPPED));
+    assertThat(s.decide("s", true)).isEqualTo(new ResumeDecision(Action.PROVISION, "s#r1", Outcome.STOPPED));
+    assertThat(s.decide("r", true)).as("a deleted replacement is created anew under its key")
+        .isEqualTo(new ResumeDecision(Action.PROVISION, "r#r1", Outcome.DELETED));
+  }
+
+  @Test
   void followsTheLatestReplacementOfAnItem() {
     LedgerState s = state(Map.of("a", Outcome.UNHEALTHY, "a#r1", Outcome.UNHEALTHY, "a#r2", Outcome.CREATED,
         "b", Outcome.UNHEALTHY, "b#r1", Outcome.ABORTED));

@@ -17,11 +17,17 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
@@ -260,6 +266,57 @@ class LedgerTest {
       assertThat(w.dirty()).as("a second after the last force, an append forces at once").isFalse();
     } finally {
       vts.dispose();
+    }
+  }
+
+  /**
+   * Regression: close() stopped the periodic force before taking the writer's lock; stopping it
+   * interrupts a force in progress, which closes the file channel, and close() then failed with
+   * ClosedChannelException (exit 64 after a run that went well, seen on a loaded machine). It must
+   * stop it while holding the lock, which a force in progress holds.
+   */
+  @Test
+  void closeStopsThePeriodicForceOnlyWhileNoForceIsInProgress() {
+    Scheduler single = Schedulers.newSingle("ledger-test", true);
+    AtomicReference<LedgerWriter> writer = new AtomicReference<>();
+    AtomicBoolean stoppedUnderTheLock = new AtomicBoolean();
+    Scheduler watched = new Scheduler() {
+      @Override
+      public Disposable schedule(Runnable task) {
+        return single.schedule(task);
+      }
+
+      @Override
+      public Disposable schedule(Runnable task, long delay, TimeUnit unit) {
+        return single.schedule(task, delay, unit);
+      }
+
+      @Override
+      public Disposable schedulePeriodically(Runnable task, long initialDelay, long period, TimeUnit unit) {
+        Disposable d = single.schedulePeriodically(task, initialDelay, period, unit);
+        return () -> {
+          stoppedUnderTheLock.set(Thread.holdsLock(writer.get()));
+          d.dispose();
+        };
+      }
+
+      @Override
+      public long now(TimeUnit unit) {
+        return single.now(unit);
+      }
+
+      @Override
+      public Worker createWorker() {
+        return single.createWorker();
+      }
+    };
+    try {
+      writer.set(LedgerWriter.open(dir.resolve("l.csv"), watched));
+      writer.get().append(result("a", Outcome.CREATED, null));
+      writer.get().close();
+      assertThat(stoppedUnderTheLock).isTrue();
+    } finally {
+      single.dispose();
     }
   }
 }

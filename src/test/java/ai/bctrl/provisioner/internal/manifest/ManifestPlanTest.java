@@ -80,6 +80,22 @@ class ManifestPlanTest {
   }
 
   @Test
+  void afterTeardownDeletedItemsAreToCreateStoppedOnesKeptAndNeitherIsOrphanedWithoutARuntime() {
+    ManifestPlan p = plan(Map.of("web", Outcome.DELETED, "web#2", Outcome.STOPPED, "web#3", Outcome.CREATED,
+        "old", Outcome.DELETED, "old#2", Outcome.STOPPED));
+    assertThat(p.orphans()).containsExactly(Map.entry("old#2", Outcome.STOPPED));
+    assertThat(p.render("m.csv")).endsWith("""
+          against the ledger:
+            7  to create
+            1    of them deleted by teardown, created anew
+            1  already done (created or adopted)
+            1  stopped by teardown (kept; replaced only with --replace-unhealthy)
+          orphaned: 1 ledger key no longer in the manifest (their runtimes are left as they are):
+            old#2 (stopped)
+        """);
+  }
+
+  @Test
   void aLedgerWhoseKeysAreAllInTheManifestHasNoOrphans() {
     ManifestPlan p = plan(Map.of("web", Outcome.CREATED));
     assertThat(p.render("m.csv")).endsWith("""
