@@ -247,8 +247,9 @@ if [[ -n $keep_nights ]]; then
     fi
     stop_if_signalled "tearing down batch $job-$old_date"
     old_summary=$ledger_dir/$old_stem.teardown.json
-    rm -f -- "$old_summary"
-    tcmd=("${java_base[@]}" teardown --yes --summary "$old_summary")
+    old_report=$ledger_dir/$old_stem.teardown.html
+    rm -f -- "$old_summary" "$old_report"
+    tcmd=("${java_base[@]}" teardown --yes --summary "$old_summary" --report "$old_report")
     [[ -n $rate ]] && tcmd+=(--rate "$rate")
     [[ -n $burst ]] && tcmd+=(--burst "$burst")
     [[ -n $concurrency ]] && tcmd+=(--concurrency "$concurrency")

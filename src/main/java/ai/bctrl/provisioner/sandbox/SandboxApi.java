@@ -21,55 +21,40 @@ final class SandboxApi {
   private final RuntimeStore store = new RuntimeStore();
   private final StatsRecorder stats = new StatsRecorder();
   private final Detached detached = new Detached();
+  private final JsonMapper json = JsonMapper.builder().build();
+  private final Auth auth;
+  private final Answers answers = new Answers(json);
+  private final Responder responder = new Responder(stats);
+  private final Faults faults;
+  private final Dice dice;
+  private final Scheduler timer;
   private final String requestPrefix;
   private final AtomicLong requestSeq = new AtomicLong();
-  private final Route statsRoute;
-  private final Route create;
-  private final Route list;
-  private final Route stop;
-  private final Route delete;
-  private final Route allowGet;
-  private final Route allowGetPost;
-  private final Route allowPost;
-  private final Route allowDelete;
-  private final Route notFound;
 
   SandboxApi(SandboxConfig config, String apiKey, long seed, String requestPrefix, Scheduler timer) {
-    JsonMapper json = JsonMapper.builder().build();
     this.settings = new Settings(config, timer);
+    this.auth = new Auth(apiKey);
+    this.faults = new Faults(settings, detached, stats, answers);
+    this.dice = new Dice(seed);
+    this.timer = timer;
     this.requestPrefix = requestPrefix;
-    Auth auth = new Auth(apiKey);
-    Answers answers = new Answers(json);
-    Responder responder = new Responder(stats);
-    Faults faults = new Faults(settings, detached, stats, answers);
-    this.statsRoute = new StatsRoute(this::stats, new StatsJson(json), timer);
-    Dice dice = new Dice(seed);
-    this.create = new CreateRoute(settings, auth, json, new Idempotency(), dice, detached, faults, store,
-        stats, answers, responder);
-    this.list = new ListRoute(settings, auth, store, stats, answers, responder);
-    this.stop = new StopRoute(settings, auth, dice, faults, store, stats, answers, responder);
-    this.delete = new DeleteRoute(settings, auth, dice, faults, store, stats, answers, responder);
-    this.allowGet = Fallbacks.methodNotAllowed(answers, responder, "GET");
-    this.allowGetPost = Fallbacks.methodNotAllowed(answers, responder,
-        () -> settings.config().noList() ? "POST" : "GET, POST");
-    this.allowPost = Fallbacks.methodNotAllowed(answers, responder, "POST");
-    this.allowDelete = Fallbacks.methodNotAllowed(answers, responder, "DELETE");
-    this.notFound = Fallbacks.notFound(answers, responder);
   }
 
   /** Every route of the sandbox; the first that matches a request answers it. */
   void declare(HttpServerRoutes routes) {
     routes
-        .get(Paths.STATS, on(statsRoute))
-        .post(Paths.SPACE_RUNTIMES, on(create))
-        .get(Paths.SPACE_RUNTIMES, on(list))
-        .post(Paths.STOP, on(stop))
-        .delete(Paths.RUNTIME, on(delete))
-        .route(Paths.anyMethod(Paths.STATS), on(allowGet))
-        .route(Paths.anyMethod(Paths.SPACE_RUNTIMES), on(allowGetPost))
-        .route(Paths.anyMethod(Paths.STOP), on(allowPost))
-        .route(Paths.anyMethod(Paths.RUNTIME), on(allowDelete))
-        .route(req -> true, on(notFound));
+        .get(Paths.STATS, on(new StatsRoute(this::stats, new StatsJson(json), timer)))
+        .post(Paths.SPACE_RUNTIMES, on(new CreateRoute(
+            settings, auth, json, new Idempotency(), dice, detached, faults, store, stats, answers, responder)))
+        .get(Paths.SPACE_RUNTIMES, on(new ListRoute(settings, auth, store, stats, answers, responder)))
+        .post(Paths.STOP, on(new StopRoute(settings, auth, dice, faults, store, stats, answers, responder)))
+        .delete(Paths.RUNTIME, on(new DeleteRoute(settings, auth, dice, faults, store, stats, answers, responder)))
+        .route(Paths.anyMethod(Paths.STATS), on(Fallbacks.methodNotAllowed(answers, responder, "GET")))
+        .route(Paths.anyMethod(Paths.SPACE_RUNTIMES), on(Fallbacks.methodNotAllowed(answers, responder,
+            () -> settings.config().noList() ? "POST" : "GET, POST")))
+        .route(Paths.anyMethod(Paths.STOP), on(Fallbacks.methodNotAllowed(answers, responder, "POST")))
+        .route(Paths.anyMethod(Paths.RUNTIME), on(Fallbacks.methodNotAllowed(answers, responder, "DELETE")))
+        .route(req -> true, on(Fallbacks.notFound(answers, responder)));
   }
 
   /** {@code route}, with a fresh request id set on the response first, and the body read first unless the route reads it. */

@@ -113,10 +113,10 @@ public final class SandboxServer implements AutoCloseable {
   }
 
   /**
-   * Changes the behaviour from the next request on (latency, rate, faults, hold, quota,
-   * idempotency, page size, clock, scheduler) and keeps everything created. The new config's port,
-   * key and seed are ignored: the server keeps its socket, key and random sequence. A new rate
-   * limit starts with a full bucket.
+   * Changes the behaviour from the next request on (latency, rate and its schedule, faults, hold,
+   * quota, idempotency, no-list, page size, clock, scheduler) and keeps everything created. The new
+   * config's port, key and seed are ignored: the server keeps its socket, key and random sequence. A
+   * new rate limit starts with a full bucket; its schedule still counts from the server's start.
    */
   public void reconfigure(SandboxConfig config) {
     api.reconfigure(Objects.requireNonNull(config, "config"));

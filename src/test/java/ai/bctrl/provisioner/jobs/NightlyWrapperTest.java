@@ -458,7 +458,7 @@ class NightlyWrapperTest {
 
   private String teardownArgs(String date, String extra) {
     return "-jar " + jar + " teardown --yes --summary " + ledgers.resolve("nightly." + date + ".teardown.json")
-        + " --rate 5 --concurrency 16 --base-url http://127.0.0.1:9 --api-key-file " + keyFile
+        + " --report " + ledgers.resolve("nightly." + date + ".teardown.html") + " --rate 5 --concurrency 16 --base-url http://127.0.0.1:9 --api-key-file " + keyFile
         + " " + extra + ledgers.resolve("nightly." + date + ".ledger.csv");
   }
 

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.StringJoiner;
 import java.util.function.LongSupplier;
 
@@ -41,6 +42,16 @@ final class ReportFile {
   /** The report of a run that starts now; a no-op when {@code path} is {@code null}. */
   static ReportFile start(Path path, Instant now, LongSupplier nanoTime) {
     return new ReportFile(path, path == null ? null : new ReportRecorder(nanoTime), now);
+  }
+
+  /** The report of other work (a teardown) whose items are done when they end with one of {@code done}. */
+  static ReportFile start(Path path, Instant now, LongSupplier nanoTime, Set<Outcome> done) {
+    return new ReportFile(path, path == null ? null : new ReportRecorder(nanoTime, done), now);
+  }
+
+  /** When the work started, for its page. */
+  Instant startedAt() {
+    return startedAt;
   }
 
   /**
@@ -84,10 +95,22 @@ final class ReportFile {
     if (recorder == null) {
       return;
     }
-    recorder.finished();
-    ReportPage page = new ReportPage("Provisioning run", "create calls", startedAt, wall, exitCode,
+    write(new ReportPage("Provisioning run", "create calls", startedAt, wall, exitCode,
         why != null ? why : why(exitCode, summary), settings(s), figures(summary),
-        s.rate() > 0 ? s.rate() : null, s.concurrency(), "provisioner " + version());
+        !s.autoRate() && s.rate() > 0 ? s.rate() : null, s.concurrency(), "provisioner " + version()),
+        redactor, io);
+  }
+
+  /**
+   * Writes {@code page} over what was recorded, for work that has ended (a teardown builds its own
+   * page). Blocking file I/O, from {@code main}'s thread; a file that cannot be written is told in
+   * one line. Nothing without {@code --report}.
+   */
+  void write(ReportPage page, Redactor redactor, Io io) {
+    if (recorder == null) {
+      return;
+    }
+    recorder.finished();
     String html = HtmlReport.render(page, recorder.data(), redactor::redact);
     try {
       writeAtomically(path, html);
@@ -144,7 +167,11 @@ final class ReportFile {
     add(out, "--defaults", m.defaults == null ? null : m.defaults.toString());
     add(out, "--max-items", m.maxItems == null ? null : m.maxItems.toString());
     out.add(new ReportPage.Setting("--concurrency", Integer.toString(s.concurrency())));
-    out.add(new ReportPage.Setting("--rate", s.rate() == 0 ? "0 (no limit)" : num(s.rate()) + " per second"));
+    out.add(new ReportPage.Setting("--rate", s.autoRate() ? "auto (learned per space)"
+        : s.rate() == 0 ? "0 (no limit)" : num(s.rate()) + " per second"));
+    if (s.autoRate() && s.maxRate() > 0) {
+      out.add(new ReportPage.Setting("--max-rate", num(s.maxRate()) + " per second"));
+    }
     out.add(new ReportPage.Setting("--burst", Integer.toString(s.burst())));
     out.add(new ReportPage.Setting("--max-attempts", Integer.toString(s.maxAttempts())));
     out.add(new ReportPage.Setting("--request-timeout", Durations.format(s.requestTimeout())));
@@ -175,7 +202,7 @@ final class ReportFile {
     return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
   }
 
-  private static String version() {
+  static String version() {
     String v = ReportFile.class.getPackage().getImplementationVersion();
     return v == null ? "(development build)" : v;
   }

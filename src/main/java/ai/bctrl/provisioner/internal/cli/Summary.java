@@ -210,7 +210,7 @@ final class Summary {
         .append(retries.other > 0 ? ", " + retries.other + " other" : "").append(")\n");
     sb.append("  rate       ").append(String.format(Locale.ROOT, "%.1f creates/s", createsPerSecond())).append('\n');
     if (learnedRates != null) {
-      renderLearnedRates(sb);
+      renderLearnedRates(sb, learnedRates);
     }
     if (latencyCount > 0) {
       sb.append("  latency    p50 ").append(percentile(50)).append("ms, p90 ").append(percentile(90))
@@ -228,7 +228,8 @@ final class Summary {
     return sb.toString();
   }
 
-  private void renderLearnedRates(StringBuilder sb) {
+  /** With {@code --rate auto}: one line per space (the first {@value #LEARNED_RATE_LINES}); teardown's summary too. */
+  static void renderLearnedRates(StringBuilder sb, List<LearnedRate> learnedRates) {
     if (learnedRates.isEmpty()) {
       sb.append("  learned    no rate: no call was made\n");
       return;
@@ -245,6 +246,25 @@ final class Summary {
     if (learnedRates.size() > LEARNED_RATE_LINES) {
       sb.append("             and ").append(learnedRates.size() - LEARNED_RATE_LINES)
           .append(" more spaces (--summary has them all)\n");
+    }
+  }
+
+  /** {@code learnedRates} as the JSON field of that name ({@code null} without {@code --rate auto}); teardown's too. */
+  static void learnedRatesJson(ObjectNode root, List<LearnedRate> learnedRates) {
+    if (learnedRates == null) {
+      root.putNull("learnedRates");
+    } else {
+      ArrayNode a = root.putArray("learnedRates");
+      for (LearnedRate lr : learnedRates) {
+        ObjectNode n = a.addObject();
+        n.put("spaceId", lr.spaceId());
+        n.put("settledPerSecond", round2(lr.settled()));
+        n.put("lowestPerSecond", round2(lr.lowest()));
+        n.put("highestPerSecond", round2(lr.highest()));
+        n.put("calls", lr.calls());
+        n.put("rateLimited429", lr.rateLimited());
+        n.put("rateLimitedShare", Math.round(lr.rateLimitedShare() * 10_000) / 10_000.0);
+      }
     }
   }
 
@@ -271,21 +291,7 @@ final class Summary {
     r.put("reset", retries.reset);
     r.put("other", retries.other);
     root.put("createsPerSecond", Math.round(createsPerSecond() * 100) / 100.0);
-    if (learnedRates == null) {
-      root.putNull("learnedRates");
-    } else {
-      ArrayNode a = root.putArray("learnedRates");
-      for (LearnedRate lr : learnedRates) {
-        ObjectNode n = a.addObject();
-        n.put("spaceId", lr.spaceId());
-        n.put("settledPerSecond", round2(lr.settled()));
-        n.put("lowestPerSecond", round2(lr.lowest()));
-        n.put("highestPerSecond", round2(lr.highest()));
-        n.put("calls", lr.calls());
-        n.put("rateLimited429", lr.rateLimited());
-        n.put("rateLimitedShare", Math.round(lr.rateLimitedShare() * 10_000) / 10_000.0);
-      }
-    }
+    learnedRatesJson(root, learnedRates);
     ObjectNode l = root.putObject("latencyMs");
     Map<String, Long> ps = new LinkedHashMap<>();
     ps.put("p50", percentile(50));

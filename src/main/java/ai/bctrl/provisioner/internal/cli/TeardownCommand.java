@@ -47,11 +47,14 @@ final class TeardownCommand implements Callable<Integer> {
       description = "Most stop and delete calls in flight at once. Default: ${DEFAULT-VALUE}.")
   int concurrency;
 
-  // --rate auto arrives with the learned rate (rateauto): this option then takes run's converter,
-  // and Teardown#start in the engine picks the space's limiter.
-  @Option(names = "--rate", paramLabel = "R", defaultValue = "10",
-      description = "Most calls started per second, every attempt counted; 0 = no limit. Default: ${DEFAULT-VALUE}.")
-  double rate;
+  @Option(names = "--rate", paramLabel = "R", defaultValue = "10", converter = Converters.RateConverter.class,
+      description = "Most calls started per second, every attempt counted; 0 = no limit; auto = learned per space "
+          + "from the API's answers. Default: ${DEFAULT-VALUE}.")
+  Converters.RateArg rate;
+
+  @Option(names = "--max-rate", paramLabel = "R",
+      description = "With --rate auto: the ceiling a space's learned rate never goes above. Default: none.")
+  Double maxRate;
 
   @Option(names = "--burst", paramLabel = "B", defaultValue = "1",
       description = "Token-bucket burst for --rate. Default: ${DEFAULT-VALUE}.")
@@ -81,6 +84,11 @@ final class TeardownCommand implements Callable<Integer> {
 
   @Option(names = "--summary", paramLabel = "PATH", description = "Also write the summary as JSON.")
   Path summary;
+
+  @Option(names = "--report", paramLabel = "PATH",
+      description = "Also write the teardown's report: one self-contained HTML page (calls, retries, rate and latency"
+          + " per second; outcomes by space; errors by code), written when it ends or stops.")
+  Path report;
 
   @Option(names = "--no-list",
       description = "For an API that cannot list runtimes: do not look for the runtimes of keys left unknown or aborted.")
@@ -118,9 +126,9 @@ final class TeardownCommand implements Callable<Integer> {
           + " with --yes; nothing was done (add --yes to go ahead, or --dry-run to print the plan alone)");
     }
     String key = ApiAccess.apiKey(apiKeyFile, io, "");
-    TeardownSettings s = new TeardownSettings(path, base, key, concurrency, rate, burst, maxAttempts, requestTimeout,
-        maxConsecutiveFailures, deadline, grace, summary == null ? null : io.workDir().resolve(summary), keepStopped,
-        noList, quiet);
+    TeardownSettings s = new TeardownSettings(path, base, key, concurrency, rate.perSecond(), burst, rate.auto(),
+        maxRate == null ? 0 : maxRate, maxAttempts, requestTimeout, maxConsecutiveFailures, deadline, grace,
+        summary == null ? null : io.workDir().resolve(summary), reportPath(), keepStopped, noList, quiet);
     return new TeardownPipeline(s, io).run();
   }
 
@@ -129,8 +137,17 @@ final class TeardownCommand implements Callable<Integer> {
     atLeast("--burst", burst, 1);
     atLeast("--max-attempts", maxAttempts, 1);
     atLeast("--max-consecutive-failures", maxConsecutiveFailures, 1);
-    if (!(rate >= 0) || Double.isInfinite(rate)) {
-      throw new UsageException("--rate must be >= 0 (0 = no limit) but was " + rate);
+    if (!rate.auto() && (!(rate.perSecond() >= 0) || Double.isInfinite(rate.perSecond()))) {
+      throw new UsageException("--rate must be >= 0 (0 = no limit) or auto but was " + rate.perSecond());
+    }
+    if (maxRate != null && !rate.auto()) {
+      throw new UsageException("--max-rate is the ceiling of a learned rate; use it with --rate auto");
+    }
+    if (maxRate != null && (!(maxRate > 0) || maxRate.isInfinite())) {
+      throw new UsageException("--max-rate must be > 0 but was " + maxRate);
+    }
+    if (rate.auto() && burst > 1) {
+      throw new UsageException("--burst is for a fixed --rate; --rate auto spaces its starts evenly");
     }
     if (requestTimeout.isZero()) {
       throw new UsageException("--request-timeout must be more than 0");
@@ -146,15 +163,26 @@ final class TeardownCommand implements Callable<Integer> {
    * @throws UnreadableLedgerException when it cannot be read
    */
   static TeardownTargets read(Path ledger, boolean keepStopped, boolean noList) {
-    if (!Files.exists(ledger)) {
-      throw new UnreadableLedgerException("ledger " + ledger + ": no such file; give the ledger a run wrote", null);
-    }
+    requireLedger(ledger);
     try {
       return TeardownTargets.read(ledger, keepStopped, noList);
     } catch (LedgerException e) {
       throw new UnreadableLedgerException(e.getMessage().replace("pick another --ledger", "check the LEDGER argument"),
           e);
     }
+  }
+
+  /** A ledger that is not there: exit 65 before anything (a lock file beside it, say) is made. */
+  static void requireLedger(Path ledger) {
+    if (!Files.exists(ledger)) {
+      throw new UnreadableLedgerException("ledger " + ledger + ": no such file; give the ledger a run wrote", null);
+    }
+  }
+
+  private Path reportPath() {
+    Path p = report == null ? null : io.workDir().resolve(report);
+    ReportFile.check(p);
+    return p;
   }
 
   private static void atLeast(String option, int value, int min) {

@@ -9,7 +9,6 @@ import ai.bctrl.provisioner.internal.ledger.LedgerLockedException;
 import ai.bctrl.provisioner.internal.ledger.LedgerReader;
 import ai.bctrl.provisioner.internal.ledger.LedgerState;
 import ai.bctrl.provisioner.internal.ledger.LedgerWriter;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,14 +22,16 @@ import reactor.core.scheduler.Schedulers;
  * deletes ({@link Provisioner#teardown}) → each {@code stopped} and {@code deleted} recorded in the
  * same ledger → counted ({@link TeardownTally}), failures told. Around it, {@link #runToEnd} holds
  * the ledger lock and what is released with it ({@link RunResources}), signals and {@code
- * --deadline} ({@link RunStop}, {@link Watchdog}) and progress, exactly as a run does, and ends
- * with the summary and the exit code.
+ * --deadline} ({@link RunStop}, {@link Watchdog}), progress, {@code --rate auto}'s learned rates
+ * ({@link LearnedRates}) and the {@code --report} page ({@link ReportFile}, {@link TeardownReport}),
+ * exactly as a run does, and ends with the summary and the exit code.
  */
 final class TeardownPipeline {
   private final TeardownSettings s;
   private final Io io;
   private final Clock clock = Clock.systemUTC();
   private final Redactor redactor = new Redactor();
+  private final ReportFile report;
   private final TeardownTally tally;
   private final Watchdog watchdog;
   private final RunStop stop;
@@ -38,7 +39,9 @@ final class TeardownPipeline {
   TeardownPipeline(TeardownSettings settings, Io io) {
     this.s = settings;
     this.io = io;
-    this.tally = new TeardownTally(settings.keepStopped(), io.err());
+    this.report = ReportFile.start(settings.report(), clock.instant(), System::nanoTime,
+        TeardownReport.done(settings.keepStopped()));
+    this.tally = new TeardownTally(settings.keepStopped(), io.err(), report::item); // each runtime's end: --report
     this.watchdog = new Watchdog(io, this::haltCode);
     this.stop = new RunStop(io, settings.grace(), watchdog);
     redactor.add(settings.apiKey());
@@ -74,9 +77,7 @@ final class TeardownPipeline {
 
   private int runToEnd() {
     long startNanos = System.nanoTime();
-    if (!Files.exists(s.ledger())) {                     // no lock file beside a ledger that is not there
-      TeardownCommand.read(s.ledger(), s.keepStopped(), s.noList());
-    }
+    TeardownCommand.requireLedger(s.ledger());           // no lock file beside a ledger that is not there
     RunResources res = new RunResources(lock(), watchdog);
     Scheduler ledgerThread = Schedulers.newSingle("ledger-writer", true);
     try {
@@ -89,14 +90,16 @@ final class TeardownPipeline {
         io.err().println("provisioner: --no-list: " + targets.notLookedFor() + " keys left unknown or aborted are"
             + " not looked for; if their runtimes exist, find them in their spaces by hand");
       }
-      Provisioner engine = res.engine(engine(res, state, targets));
+      LearnedRates learnedRates = s.autoRate() ? new LearnedRates() : null;
+      Provisioner engine = res.engine(engine(res, state, targets, learnedRates));
       LedgerWriter ledger = res.ledger(LedgerWriter.open(s.ledger(), ledgerThread));
       if (s.deadline() != null) {
         res.deadline(stop.deadline(s.deadline()));
       }
       if (!s.quiet()) {
         res.progress(RunProgress.start(io, () -> tally.snapshot(engine.stats().inFlight(),
-            Summary.Retries.of(engine.stats().retries()).total())));
+            Summary.Retries.of(engine.stats().retries()).total())
+            .withLearnedRate(learnedRates == null ? Double.NaN : learnedRates.current())));
       }
 
       drain(pipeline(targets, engine, ledger, ledgerThread));
@@ -104,9 +107,14 @@ final class TeardownPipeline {
       res.endCleanly();
       int code = ExitCodes.of(stop.kind(), false, tally.notDone());
       Summary.Retries retries = Summary.Retries.of(engine.stats().retries());
+      if (learnedRates != null) {
+        tally.learnedRates(learnedRates.snapshot());
+      }
       Duration wall = Duration.ofNanos(System.nanoTime() - startNanos);
       RunReport.print(tally.render(retries, wall, stop.why(), code),
           () -> tally.json(s.ledger().toString(), retries, wall, stop.why(), code), io, s.summary());
+      report.write(TeardownReport.page(s, tally, report.startedAt(), wall, code, stop.why(),
+          "provisioner " + ReportFile.version()), redactor, io);
       return code;
     } finally {
       res.close();
@@ -154,7 +162,8 @@ final class TeardownPipeline {
    * stopped with calls in flight, no space is listed before {@link TeardownSettings#SETTLE_DELAY}
    * after the ledger's last change: a create cut off then may still land.
    */
-  private Provisioner engine(RunResources res, LedgerState state, TeardownTargets targets) {
+  private Provisioner engine(RunResources res, LedgerState state, TeardownTargets targets,
+      LearnedRates learnedRates) {
     Provisioner.Builder builder = Provisioner.builder()
         .baseUrl(s.baseUrl())
         .apiKey(s.apiKey())
@@ -166,6 +175,12 @@ final class TeardownPipeline {
         .maxConsecutiveFailures(s.maxConsecutiveFailures())
         .noList(s.noList())
         .clock(clock);
+    if (report.enabled()) {
+      builder.listener(report.recorder()); // --report: calls, retries, learned rates, the stop
+    }
+    if (s.autoRate()) {
+      builder.autoRate(s.maxRate()).listener(learnedRates);
+    }
     Instant notBefore = state.lastModified().orElse(clock.instant()).plus(TeardownSettings.SETTLE_DELAY);
     boolean inDoubt = res.lock().previousRunCrashed() || state.hasAborted();
     if (targets.toLookFor() > 0 && inDoubt && notBefore.isAfter(clock.instant())) {

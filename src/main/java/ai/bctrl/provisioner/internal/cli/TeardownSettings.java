@@ -4,7 +4,11 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** Everything a teardown needs, resolved from flags and environment. {@link #toString()} leaves the key out. */
+/**
+ * Everything a teardown needs, resolved from flags and environment. {@code rate} is 0 with {@code
+ * autoRate} ({@code --rate auto}), whose ceiling {@code maxRate} is 0 for none. {@link
+ * #toString()} leaves the key out.
+ */
 record TeardownSettings(
     Path ledger,
     URI baseUrl,
@@ -12,12 +16,15 @@ record TeardownSettings(
     int concurrency,
     double rate,
     int burst,
+    boolean autoRate,
+    double maxRate,
     int maxAttempts,
     Duration requestTimeout,
     int maxConsecutiveFailures,
     Duration deadline,
     Duration grace,
     Path summary,
+    Path report,
     boolean keepStopped,
     boolean noList,
     boolean quiet) {

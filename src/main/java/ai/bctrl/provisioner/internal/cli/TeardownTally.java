@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -26,6 +27,7 @@ final class TeardownTally {
 
   private final boolean keepStopped;
   private final PrintWriter err;
+  private final Consumer<ItemResult> lastResults;
   private final AtomicLong ended = new AtomicLong();
   private final AtomicLong stopped = new AtomicLong();
   private final AtomicLong deleted = new AtomicLong();
@@ -38,10 +40,23 @@ final class TeardownTally {
   private final Latencies.Recorder latency = Latencies.recorder();
   private final List<ItemResult> failures = new ArrayList<>();
   private volatile long total = -1;
+  private volatile List<Summary.LearnedRate> learnedRates;
 
-  TeardownTally(boolean keepStopped, PrintWriter err) {
+  /** @param lastResults told each runtime's last result (not a {@code stopped} its delete follows): the report */
+  TeardownTally(boolean keepStopped, PrintWriter err, Consumer<ItemResult> lastResults) {
     this.keepStopped = keepStopped;
     this.err = err;
+    this.lastResults = lastResults;
+  }
+
+  /** With {@code --rate auto}: each space's learned rate, for the summary. */
+  void learnedRates(List<Summary.LearnedRate> rates) {
+    learnedRates = List.copyOf(rates);
+  }
+
+  /** Runtimes not found in their space: nothing was there to tear down. */
+  long notFound() {
+    return notFound.get();
   }
 
   /** The runtimes and keys the teardown takes, for progress. */
@@ -67,6 +82,7 @@ final class TeardownTally {
       tell(r);
     }
     ended.incrementAndGet();
+    lastResults.accept(r);
     calls.addAndGet(r.attempts());
     if (r.attempts() > 0) {
       latency.record(r.latencyMs());
@@ -114,6 +130,9 @@ final class TeardownTally {
         .append(retries.timeout()).append(" after timeout, ")
         .append(retries.reset()).append(" after reset")
         .append(retries.other() > 0 ? ", " + retries.other() + " other" : "").append(")\n");
+    if (learnedRates != null) {
+      Summary.renderLearnedRates(sb, learnedRates);
+    }
     Latencies l = latency.snapshot();
     if (l.count() > 0) {
       sb.append("  latency    p50 ").append(l.percentileMs(0.5)).append("ms, p90 ").append(l.percentileMs(0.9))
@@ -150,6 +169,7 @@ final class TeardownTally {
     r.put("timeout", retries.timeout());
     r.put("reset", retries.reset());
     r.put("other", retries.other());
+    Summary.learnedRatesJson(root, learnedRates);
     Latencies l = latency.snapshot();
     ObjectNode lat = root.putObject("latencyMs");
     if (l.count() == 0) {

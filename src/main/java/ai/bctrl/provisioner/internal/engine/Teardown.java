@@ -205,7 +205,7 @@ final class Teardown implements Engine.Closing {
    * #runEffects} where an answer tells it.
    */
   private Mono<Void> start(Target t) {
-    return engine.limiter.acquire(t.given.spaceId());
+    return engine.limiter.acquire(t.space());
   }
 
   /** The call; its slot is given back the moment it ends, after its effects on the run. */
@@ -264,11 +264,11 @@ final class Teardown implements Engine.Closing {
     if (v.cause() == RetryCause.RATE_LIMITED) {
       t.rateLimited++;
       Duration pause = v.retryAfter() != null ? v.retryAfter() : engine.backoff.ceiling(t.rateLimited);
-      engine.limiter.rateLimited(t.given.spaceId(), start,
+      engine.limiter.rateLimited(t.space(), start,
           pause.compareTo(engine.cfg.maxRetryAfter()) <= 0 ? pause : null);
       t.pause = pause;
     } else {
-      engine.limiter.answered(t.given.spaceId(), start);
+      engine.limiter.answered(t.space(), start);
     }
   }
 
@@ -405,6 +405,11 @@ final class Teardown implements Engine.Closing {
       this.given = given;
       this.runtimeId = given.runtimeId();
       this.status = given.status();
+    }
+
+    /** The space whose rate its calls count against ({@code ""} when the given result names none). */
+    String space() {
+      return given.spaceId() == null ? "" : given.spaceId();
     }
 
     /** Adds {@code n} to the count of {@code call}'s calls and returns it. */

@@ -34,7 +34,7 @@ public final class HtmlReport {
   private static final Map<Outcome, String> OUTCOME_COLORS = Map.of(
       Outcome.CREATED, "#2e7d32", Outcome.ADOPTED, "#00897b", Outcome.UNHEALTHY, "#ef6c00",
       Outcome.FAILED, "#c62828", Outcome.INVALID, "#6a1b9a", Outcome.UNKNOWN, "#757575",
-      Outcome.ABORTED, "#8d6e63");
+      Outcome.ABORTED, "#8d6e63", Outcome.STOPPED, "#5c6bc0", Outcome.DELETED, "#455a64");
   private static final Map<RetryCause, String> CAUSE_COLORS = Map.of(
       RetryCause.RATE_LIMITED, "#f9a825", RetryCause.SERVER_5XX, "#c62828", RetryCause.TIMEOUT, "#6a1b9a",
       RetryCause.RESET, "#1565c0", RetryCause.OTHER, "#757575");
@@ -47,11 +47,14 @@ public final class HtmlReport {
   private final ReportData data;
   private final UnaryOperator<String> redact;
   private final List<TimeChart> charts = new ArrayList<>();
+  /** The outcomes in the totals and the table by space. */
+  private final List<Outcome> shown;
 
   private HtmlReport(ReportPage page, ReportData data, UnaryOperator<String> redact) {
     this.page = page;
     this.data = data;
     this.redact = redact;
+    this.shown = page.shownOutcomes(data);
   }
 
   /**
@@ -126,7 +129,7 @@ public final class HtmlReport {
   private void totals(StringBuilder sb) {
     sb.append("<section id=\"totals\">\n<h2>Totals</h2>\n<div class=\"cards\">\n");
     card(sb, "items-ended", "items ended", Html.count(data.items()), null);
-    for (Outcome o : Outcome.values()) {
+    for (Outcome o : shown) {
       card(sb, "outcome-" + o.wire(), o.wire(), Html.count(data.total(o)), OUTCOME_COLORS.get(o));
     }
     for (ReportPage.Figure fig : page.figures()) {
@@ -222,7 +225,7 @@ public final class HtmlReport {
     chart(sb, new TimeChart("chart-items", "items/s", bs, n)
             .stack("done", "#2e7d32", tl.perSecond(ReportRecorder.ITEMS_DONE))
             .stack("not done", "#c62828", tl.perSecond(ReportRecorder.ITEMS_NOT_DONE)),
-        "Items ended per second", "Done: created or adopted. Not done: every other outcome.");
+        "Items ended per second", "Done: " + page.doneWords() + ". Not done: every other outcome.");
   }
 
   private void chart(StringBuilder sb, TimeChart c, String title, String note) {
@@ -322,7 +325,7 @@ public final class HtmlReport {
 
   private void bySpace(StringBuilder sb) {
     sb.append("<section class=\"panel\" id=\"by-space\">\n<h2>Outcomes by space</h2>\n<table class=\"outcomes\"><thead><tr><th>space</th>");
-    for (Outcome o : Outcome.values()) {
+    for (Outcome o : shown) {
       sb.append("<th class=\"n\"><i class=\"dot\" style=\"background:").append(OUTCOME_COLORS.get(o)).append("\"></i>")
           .append(o.wire()).append("</th>");
     }
@@ -335,7 +338,7 @@ public final class HtmlReport {
       }
     }
     if (data.bySpace().isEmpty()) {
-      sb.append("<tr><td colspan=\"").append(totals.length + 3).append("\">no item ended</td></tr>\n");
+      sb.append("<tr><td colspan=\"").append(shown.size() + 3).append("\">no item ended</td></tr>\n");
     }
     sb.append("</tbody>\n<tfoot>");
     row(sb, "all spaces", totals);
@@ -345,7 +348,8 @@ public final class HtmlReport {
   private void row(StringBuilder sb, String label, long[] counts) {
     long sum = Arrays.stream(counts).sum();
     sb.append("<tr><td class=\"space\">").append(label).append("</td>");
-    for (long c : counts) {
+    for (Outcome o : shown) {
+      long c = counts[o.ordinal()];
       sb.append("<td class=\"n").append(c == 0 ? " zero" : "").append("\">").append(Html.count(c)).append("</td>");
     }
     sb.append("<td class=\"n\">").append(Html.count(sum)).append("</td><td class=\"bar\"><div class=\"stack\">");
@@ -372,7 +376,7 @@ public final class HtmlReport {
       sb.append("<tr><td class=\"code\">").append(t(e.code())).append("</td><td class=\"n\">")
           .append(Html.count(e.count())).append("</td><td class=\"msg\">").append(t(e.example())).append("</td></tr>\n");
     }
-    sb.append("</tbody></table>\n<p class=\"note\">Items whose outcome is not created or adopted, by the error code "
+    sb.append("</tbody></table>\n<p class=\"note\">Items whose outcome is not " + page.doneWords() + ", by the error code "
         + "of their last answer (or their outcome when there is none), with the first message seen.</p>\n</section>\n");
   }
 

@@ -1,9 +1,13 @@
 package ai.bctrl.provisioner.internal.report;
 
+import ai.bctrl.provisioner.Outcome;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What a report says about its run besides what the {@link ReportRecorder} recorded: its title and
@@ -22,6 +26,9 @@ import java.util.Objects;
  * @param rateLimit a fixed limit on calls started per second, drawn as a line; {@code null} for none
  * @param concurrency most calls in flight, drawn as a line; {@code null} for none
  * @param generator what wrote the page, e.g. {@code provisioner 0.1.0}
+ * @param done the outcomes that count as done (a run's {@code created} and {@code adopted}, a
+ *     teardown's {@code deleted}); the page shows the outcomes of its kind of work, and any other
+ *     that occurred
  */
 public record ReportPage(
     String title,
@@ -34,7 +41,15 @@ public record ReportPage(
     List<Figure> figures,
     Double rateLimit,
     Integer concurrency,
-    String generator) {
+    String generator,
+    Set<Outcome> done) {
+
+  /** The page of a provisioning run: done is {@code created} or {@code adopted}. */
+  public ReportPage(String title, String calls, Instant startedAt, Duration wall, int exitCode, String exitWhy,
+      List<Setting> settings, List<Figure> figures, Double rateLimit, Integer concurrency, String generator) {
+    this(title, calls, startedAt, wall, exitCode, exitWhy, settings, figures, rateLimit, concurrency, generator,
+        EnumSet.of(Outcome.CREATED, Outcome.ADOPTED));
+  }
 
   public ReportPage {
     Objects.requireNonNull(title, "title");
@@ -43,6 +58,19 @@ public record ReportPage(
     Objects.requireNonNull(wall, "wall");
     settings = List.copyOf(settings);
     figures = List.copyOf(figures);
+    done = Collections.unmodifiableSet(EnumSet.copyOf(done));
+  }
+
+  /** The outcomes shown: those of this page's kind of work (a run's, or a teardown's), and any other that occurred. */
+  List<Outcome> shownOutcomes(ReportData data) {
+    boolean teardown = done.stream().anyMatch(Outcome::isTeardown);
+    return java.util.Arrays.stream(Outcome.values()).filter(o -> o.isTeardown() == teardown || data.total(o) > 0)
+        .toList();
+  }
+
+  /** The done outcomes for a note: "created or adopted". */
+  String doneWords() {
+    return String.join(" or ", done.stream().map(Outcome::wire).toList());
   }
 
   /** One setting: its name as the user knows it (a flag) and its value. */

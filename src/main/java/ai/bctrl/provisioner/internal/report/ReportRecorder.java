@@ -13,6 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * Records what a run report shows, in constant memory: a {@link Timeline} of calls, retries, items
@@ -84,6 +86,8 @@ public final class ReportRecorder implements ProvisionerListener {
   public record ErrorCount(String code, long count, String example) {}
 
   private final Timeline timeline;
+  /** The outcomes that count as done. */
+  private final Set<Outcome> done;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Latencies.Recorder latency = Latencies.recorder();
   private final LatencyBins bins = new LatencyBins();
@@ -102,8 +106,21 @@ public final class ReportRecorder implements ProvisionerListener {
     this(nanoTime, Timeline.DEFAULT_CAPACITY);
   }
 
+  /**
+   * A recorder for work whose items are done when they end with one of {@code done} (a teardown's:
+   * {@code deleted}), not {@code created} or {@code adopted}.
+   */
+  public ReportRecorder(LongSupplier nanoTime, Set<Outcome> done) {
+    this(nanoTime, Timeline.DEFAULT_CAPACITY, done);
+  }
+
   ReportRecorder(LongSupplier nanoTime, int capacity) {
+    this(nanoTime, capacity, EnumSet.of(Outcome.CREATED, Outcome.ADOPTED));
+  }
+
+  private ReportRecorder(LongSupplier nanoTime, int capacity, Set<Outcome> done) {
     this.timeline = new Timeline(SUMS, PEAKS, LEVELS, capacity, nanoTime);
+    this.done = EnumSet.copyOf(done);
   }
 
   @Override
@@ -236,7 +253,7 @@ public final class ReportRecorder implements ProvisionerListener {
 
   /** An item ended (as recorded: in the ledger and the summary). */
   public void item(ItemResult r) {
-    timeline.add(r.outcome().isDone() ? ITEMS_DONE : ITEMS_NOT_DONE, 1);
+    timeline.add(done.contains(r.outcome()) ? ITEMS_DONE : ITEMS_NOT_DONE, 1);
     if (r.attempts() > 0) {
       long ms = Math.max(0, r.latencyMs());
       latency.record(ms);
@@ -249,7 +266,7 @@ public final class ReportRecorder implements ProvisionerListener {
         space = OTHER_SPACES;
       }
       bySpace.computeIfAbsent(space, s -> new long[Outcome.values().length])[r.outcome().ordinal()]++;
-      if (!r.outcome().isDone()) {
+      if (!done.contains(r.outcome())) {
         String code = r.errorCode() != null ? r.errorCode() : "(" + r.outcome().wire() + ")";
         if (!errors.containsKey(code) && errors.size() >= MAX_CODES) {
           code = OTHER_CODES;

@@ -146,7 +146,15 @@ class TeardownE2ETest {
     // the stop that left web#7 aborted was long ago: no wait for its calls to land
     Files.setLastModifiedTime(ledger, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(60)));
 
-    assertThat(cli("teardown", ledger.toString(), "--yes", "--quiet", "--keep-stopped")).as(err.toString()).isZero();
+    assertThat(cli("teardown", ledger.toString(), "--yes", "--quiet", "--keep-stopped", "--rate", "auto",
+        "--report", "t.html", "--summary", "t.json")).as(err.toString()).isZero();
+    String html = Files.readString(dir.resolve("t.html"));
+    assertThat(html).contains("<span id=\"outcome-stopped\">6</span>", "<span id=\"outcome-deleted\">1</span>",
+        "<span id=\"not-found\">1</span>", "<span id=\"exit-code\">0</span>")
+        .doesNotContain("id=\"outcome-created\"", sandbox.apiKey());
+    String json = Files.readString(dir.resolve("t.json"));
+    assertThat(json).contains("\"keptStopped\" : 6", "\"notFound\" : 1", "\"settledPerSecond\"");
+    assertThat(err.toString()).contains("learned    settled at");
 
     SandboxStats st = sandbox.stats();
     assertThat(st.stopsByRuntime().keySet()).isEqualTo(ids(created));
@@ -165,6 +173,15 @@ class TeardownE2ETest {
     assertThat(last(ledger).get("web#7").outcome()).isEqualTo(Outcome.CREATED);
     assertThat(cli("run", "m.csv", "--quiet", "--rate", "0", "--replace-unhealthy")).as(err.toString()).isZero();
     assertThat(last(ledger)).containsKeys("web#r1", "web#6#r1");
+  }
+
+  @Test
+  void aLedgerThatIsNotThereExits65AndLeavesNoLockFile() {
+    assertThat(cli("teardown", "nope.ledger.csv", "--yes")).isEqualTo(65);
+    assertThat(err.toString()).isEqualTo("provisioner: ledger " + dir.resolve("nope.ledger.csv")
+        + ": no such file; give the ledger a run wrote\n");
+    assertThat(dir.resolve("nope.ledger.csv.lock")).doesNotExist();
+    assertThat(cli("teardown", "nope.ledger.csv", "--dry-run")).isEqualTo(65);
   }
 
   static Set<String> ids(Map<String, ItemResult> last) {
