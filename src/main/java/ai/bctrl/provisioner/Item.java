@@ -28,6 +28,17 @@ import java.util.Objects;
  */
 public record Item(String key, String spaceId, CreateRuntimeRequest request, long line) {
 
+  /**
+   * Checks the fields; unlike {@link #of} and {@link Builder#build()} it does not stamp the key into
+   * the body, so {@code request} must already carry it.
+   *
+   * @param key 1..{@value #MAX_KEY_LENGTH} printable ASCII characters without spaces
+   * @param spaceId not blank
+   * @param request a body whose {@code metadata.provisionerKey} equals {@code key}
+   * @param line {@code >= 0}; 0 when the item came from no file
+   * @throws NullPointerException when {@code key}, {@code spaceId} or {@code request} is {@code null}
+   * @throws IllegalArgumentException naming the bad field
+   */
   public Item {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(spaceId, "spaceId");
@@ -55,27 +66,59 @@ public record Item(String key, String spaceId, CreateRuntimeRequest request, lon
   /** The longest key the API takes as an {@code Idempotency-Key}. */
   public static final int MAX_KEY_LENGTH = 200;
 
-  /** A builder; {@code key}, {@code spaceId} and {@code request} are required. */
+  /**
+   * A builder; {@code key}, {@code spaceId} and {@code request} are required.
+   *
+   * @return a new, empty builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder holding this item's fields. */
+  /**
+   * A builder holding this item's fields, to derive a changed copy; this item does not change.
+   *
+   * @return a new builder
+   */
   public Builder toBuilder() {
     return new Builder().key(key).spaceId(spaceId).request(request).line(line);
   }
 
-  /** An item whose body gets {@code metadata.provisionerKey = key}; {@link #builder()} reads better. */
+  /**
+   * An item from no file, whose body gets {@code metadata.provisionerKey = key}; {@link #builder()}
+   * reads better, as it names the two strings.
+   *
+   * @param key the item key: 1..{@value #MAX_KEY_LENGTH} printable ASCII characters without spaces
+   * @param spaceId the space to create the runtime in; not blank
+   * @param request the body; a copy carrying the key is sent
+   * @return the item, with {@code line} 0
+   * @throws NullPointerException when an argument is {@code null}
+   * @throws IllegalArgumentException naming the bad field
+   */
   public static Item of(String key, String spaceId, CreateRuntimeRequest request) {
     return of(key, spaceId, request, 0);
   }
 
-  /** An item from manifest line {@code line}, whose body gets {@code metadata.provisionerKey = key}. */
+  /**
+   * An item from manifest line {@code line}, whose body gets {@code metadata.provisionerKey = key}.
+   *
+   * @param key the item key: 1..{@value #MAX_KEY_LENGTH} printable ASCII characters without spaces
+   * @param spaceId the space to create the runtime in; not blank
+   * @param request the body; a copy carrying the key is sent
+   * @param line where the item came from, {@code >= 0}; 0 for no file
+   * @return the item
+   * @throws NullPointerException when an argument is {@code null}
+   * @throws IllegalArgumentException naming the bad field
+   */
   public static Item of(String key, String spaceId, CreateRuntimeRequest request, long line) {
     return new Item(key, spaceId, request.withProvisionerKey(key), line);
   }
 
-  /** The runtime name the body asks for, or {@code null}. */
+  /**
+   * The runtime name the body asks for.
+   *
+   * @return {@code request().name()}, or {@code null} when the body names none
+   */
   public String name() {
     return request.name();
   }
@@ -92,25 +135,48 @@ public record Item(String key, String spaceId, CreateRuntimeRequest request, lon
 
     private Builder() {}
 
-    /** The item key (required): 1..200 printable ASCII characters, stable across runs. */
+    /**
+     * The item key (required).
+     *
+     * @param key 1..{@value Item#MAX_KEY_LENGTH} printable ASCII characters without spaces, the same
+     *     on every run that means the same runtime
+     * @return this builder
+     */
     public Builder key(String key) {
       this.key = key;
       return this;
     }
 
-    /** The space to create the runtime in (required). */
+    /**
+     * The space to create the runtime in (required).
+     *
+     * @param spaceId the space's id; not blank
+     * @return this builder
+     */
     public Builder spaceId(String spaceId) {
       this.spaceId = spaceId;
       return this;
     }
 
-    /** The body to send (required); its {@code metadata.provisionerKey} is set by {@link #build()}. */
+    /**
+     * The body to send (required); {@link #build()} sends a copy whose {@code
+     * metadata.provisionerKey} is the key.
+     *
+     * @param request the body
+     * @return this builder
+     */
     public Builder request(CreateRuntimeRequest request) {
       this.request = request;
       return this;
     }
 
-    /** Where the item came from, passed through to its result; 0 (default) for none. */
+    /**
+     * Where the item came from, passed through to its result; default 0.
+     *
+     * @param line a line number {@code >= 0}; 0 for none
+     * @return this builder
+     * @throws IllegalArgumentException when {@code line} is negative
+     */
     public Builder line(long line) {
       if (line < 0) {
         throw new IllegalArgumentException("line must be >= 0 but was " + line);
@@ -119,7 +185,13 @@ public record Item(String key, String spaceId, CreateRuntimeRequest request, lon
       return this;
     }
 
-    /** The item; throws {@link NullPointerException} or {@link IllegalArgumentException} naming the bad field. */
+    /**
+     * Makes the item; the builder may be used again afterwards.
+     *
+     * @return the item, its body carrying the key
+     * @throws NullPointerException naming a required field that is not set
+     * @throws IllegalArgumentException naming the bad field
+     */
     public Item build() {
       Objects.requireNonNull(key, "key must be set");
       Objects.requireNonNull(spaceId, "spaceId must be set");

@@ -37,6 +37,26 @@ public record ItemResult(
     long latencyMs,
     Instant finishedAt) {
 
+  /**
+   * Makes a result. The provisioner makes them; a caller makes them to read a ledger of its own
+   * or to name runtimes for {@link Provisioner#teardown(reactor.core.publisher.Flux)}, which needs
+   * {@code key}, {@code spaceId}, and {@code runtimeId} when known.
+   *
+   * @param key the item key, not {@code null}
+   * @param line the manifest line, 0 if none
+   * @param spaceId the space
+   * @param name the runtime's name, or {@code null}
+   * @param outcome how it ended, not {@code null}
+   * @param runtimeId the runtime's id, or {@code null}
+   * @param status the runtime's status, or {@code null}
+   * @param httpStatus the last answer's HTTP status, or {@code null}
+   * @param errorCode the error code, or {@code null}
+   * @param error the one-line error message, or {@code null}
+   * @param attempts calls made for it
+   * @param latencyMs milliseconds from its first attempt's start to its end
+   * @param finishedAt when it ended, or {@code null}
+   * @throws NullPointerException when {@code key} or {@code outcome} is {@code null}
+   */
   public ItemResult {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(outcome, "outcome");

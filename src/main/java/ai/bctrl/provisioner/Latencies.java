@@ -4,7 +4,10 @@ import java.util.Arrays;
 
 /**
  * An immutable histogram of per-item latencies in milliseconds (first attempt start to end),
- * exact below 1,024 ms and within about 1.6% above.
+ * exact below 1,024 ms and within about 1.6% above; its size is fixed (about 4,500 buckets,
+ * whatever the count), up to the largest {@code long}. {@link ProvisionerStats#latency()} gives the
+ * provisioner's; a {@link Recorder} makes one of your own, for example from a {@link
+ * ProvisionerListener} per space.
  */
 public final class Latencies {
   static final int SUB = 64;
@@ -14,25 +17,40 @@ public final class Latencies {
   private final long count;
   private final long maxMs;
 
-  /** A thread-safe recorder whose {@link Recorder#snapshot()} is a {@code Latencies}. */
+  /**
+   * A new, empty recorder.
+   *
+   * @return a thread-safe recorder whose {@link Recorder#snapshot()} is a {@code Latencies}
+   */
   public static Recorder recorder() {
     return new Recorder();
   }
 
-  /** Collects latencies; thread-safe. */
+  /**
+   * Collects latencies into a histogram. Thread-safe: each method takes a short lock, so it may be
+   * called from event-loop threads.
+   */
   public static final class Recorder {
     private final long[] counts = new long[BUCKETS];
     private long max;
 
     private Recorder() {}
 
-    /** Records one latency in milliseconds (negative counts as 0). */
+    /**
+     * Records one latency.
+     *
+     * @param ms the latency in milliseconds; a negative one counts as 0
+     */
     public synchronized void record(long ms) {
       counts[bucket(ms)]++;
       max = Math.max(max, ms);
     }
 
-    /** An immutable copy of what was recorded so far. */
+    /**
+     * What was recorded so far; later records do not change it.
+     *
+     * @return an immutable copy
+     */
     public synchronized Latencies snapshot() {
       return new Latencies(counts, max);
     }
@@ -65,19 +83,32 @@ public final class Latencies {
     return lower + (1L << (exp - 6)) - 1;
   }
 
-  /** How many latencies were recorded. */
+  /**
+   * How many latencies were recorded.
+   *
+   * @return the count, 0 when none
+   */
   public long count() {
     return count;
   }
 
-  /** The largest recorded latency, 0 when none. */
+  /**
+   * The largest recorded latency, exact.
+   *
+   * @return milliseconds, 0 when none was recorded
+   */
   public long maxMs() {
     return maxMs;
   }
 
   /**
    * The latency below or at which a share {@code q} (0..1) of items ended, 0 when none was
-   * recorded; never above {@link #maxMs()}.
+   * recorded; never above {@link #maxMs()}. Exact below 1,024 ms; above, the top of the value's
+   * bucket (at most about 1.6% high).
+   *
+   * @param q the share, e.g. {@code 0.5} for the median or {@code 0.99}
+   * @return milliseconds
+   * @throws IllegalArgumentException when {@code q} is not within 0..1
    */
   public long percentileMs(double q) {
     if (q < 0 || q > 1) {

@@ -9,6 +9,12 @@ package ai.bctrl.provisioner;
  * Provisioner.Builder#noList(boolean) noList(true)} (at most once instead of exactly once).
  */
 public final class NoListRouteException extends ProvisioningStoppedException {
+  /**
+   * Made by the provisioner when it stops a run; public so that tests of code using a provisioner can
+   * make one.
+   *
+   * @param message one line for a person: what happened and what to do; never holds a secret
+   */
   public NoListRouteException(String message) {
     super(message);
   }

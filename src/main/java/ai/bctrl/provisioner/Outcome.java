@@ -32,22 +32,42 @@ public enum Outcome {
     this.done = done;
   }
 
-  /** The ledger's spelling. */
+  /**
+   * The outcome's spelling in the ledger's {@code outcome} column, in reports and in {@link
+   * #toString()}.
+   *
+   * @return the lower-case name, e.g. {@code created}
+   */
   public String wire() {
     return wire;
   }
 
-  /** Whether an item with this outcome counts as provisioned (exit 0 needs every item done). */
+  /**
+   * Whether an item with this outcome counts as provisioned: a resumed run leaves it alone, and
+   * the CLI exits 0 only when every item is done.
+   *
+   * @return {@code true} for {@link #CREATED} and {@link #ADOPTED} only
+   */
   public boolean isDone() {
     return done;
   }
 
-  /** Whether teardown wrote it ({@link #STOPPED}, {@link #DELETED}) rather than a provisioning run. */
+  /**
+   * Whether teardown writes this outcome rather than a provisioning run.
+   *
+   * @return {@code true} for {@link #STOPPED} and {@link #DELETED} only
+   */
   public boolean isTeardown() {
     return this == STOPPED || this == DELETED;
   }
 
-  /** Parses the ledger's spelling. */
+  /**
+   * The outcome a ledger's {@code outcome} column names.
+   *
+   * @param wire the spelling, as {@link #wire()} gives it (exact, lower case)
+   * @return the outcome
+   * @throws IllegalArgumentException quoting {@code wire} when no outcome is spelled so
+   */
   public static Outcome of(String wire) {
     for (Outcome o : values()) {
       if (o.wire.equals(wire)) {

@@ -72,17 +72,31 @@ public final class Provisioner implements AutoCloseable {
     this.engine = new Engine(client, config, random);
   }
 
-  /** A builder with the defaults of the CLI. */
+  /**
+   * A builder with the defaults of the CLI: concurrency 8, rate 10 per second, 5 attempts. Only
+   * {@code baseUrl} and {@code apiKey} must be set.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The settings (the key masked in its {@code toString}). */
+  /**
+   * The settings this provisioner was built with.
+   *
+   * @return the validated settings (the key masked in its {@code toString})
+   */
   public ProvisionerConfig config() {
     return config;
   }
 
-  /** {@link #provision(Flux, Publisher)} that runs until its items end or a fatal error. */
+  /**
+   * {@link #provision(Flux, Publisher)} that runs until its items end or a fatal error.
+   *
+   * @param items the items to provision, each key once
+   * @return one result per item, in completion order; nothing is sent until it is subscribed
+   */
   public Flux<ItemResult> provision(Flux<Item> items) {
     return provision(items, Flux.never());
   }
@@ -114,6 +128,14 @@ public final class Provisioner implements AutoCloseable {
    *
    * <p>Cancelling the returned Flux cancels the calls in flight (their items get no result) and
    * stops reading {@code items}.
+   *
+   * @param items the items to provision, each key once (a repeated key ends {@link Outcome#FAILED}
+   *     with {@link ErrorCodes#DUPLICATE_KEY}); not {@code null}
+   * @param stop each emission a grace period for the calls in flight; {@code Flux.never()} for none;
+   *     not {@code null}
+   * @return one result per item, in completion order, on the threads the class description names;
+   *     nothing is sent until it is subscribed
+   * @throws NullPointerException when an argument is {@code null}
    */
   public Flux<ItemResult> provision(Flux<Item> items, Publisher<Duration> stop) {
     Objects.requireNonNull(items, "items");
@@ -132,6 +154,10 @@ public final class Provisioner implements AutoCloseable {
    * ErrorCodes#DUPLICATE_KEY} without a call. It keeps no memory of keys once their items end:
    * calling {@code create} again for a key that was created makes a second runtime (no listing
    * comes first). Provision batches with {@link #provision}, which adopts what already exists.
+   *
+   * @param item the item to create; not {@code null}
+   * @return its result; nothing is sent until it is subscribed
+   * @throws NullPointerException when {@code item} is {@code null}
    */
   public Mono<ItemResult> create(Item item) {
     Objects.requireNonNull(item, "item");
@@ -139,7 +165,12 @@ public final class Provisioner implements AutoCloseable {
     return emitted(one).last();
   }
 
-  /** {@link #teardown(Flux, boolean, Publisher)} that stops and deletes, and runs until its input ends. */
+  /**
+   * {@link #teardown(Flux, boolean, Publisher)} that stops and deletes, and runs until its input ends.
+   *
+   * @param runtimes the runtimes to tear down, as results of a run or records of a ledger
+   * @return the results of the teardown, in completion order; nothing is sent until it is subscribed
+   */
   public Flux<ItemResult> teardown(Flux<ItemResult> runtimes) {
     return teardown(runtimes, false, Flux.never());
   }
@@ -174,6 +205,14 @@ public final class Provisioner implements AutoCloseable {
    * end it with an error after those; cancelling cancels the calls in flight. A runtime given twice
    * (by key) is torn down once; the later one ends {@link Outcome#FAILED} with {@link
    * ErrorCodes#DUPLICATE_KEY}.
+   *
+   * @param runtimes the runtimes to tear down, as results of a run or records of a ledger; not
+   *     {@code null}
+   * @param keepStopped {@code true} to stop the runtimes and keep them, {@code false} to delete them
+   * @param stop each emission a grace period for the calls in flight; {@code Flux.never()} for none;
+   *     not {@code null}
+   * @return the results of the teardown, in completion order; nothing is sent until it is subscribed
+   * @throws NullPointerException when {@code runtimes} or {@code stop} is {@code null}
    */
   public Flux<ItemResult> teardown(Flux<ItemResult> runtimes, boolean keepStopped, Publisher<Duration> stop) {
     Objects.requireNonNull(runtimes, "runtimes");
@@ -185,7 +224,12 @@ public final class Provisioner implements AutoCloseable {
     return emitOn == null ? results : results.publishOn(emitOn);
   }
 
-  /** A live snapshot of the counters since this provisioner was built. */
+  /**
+   * The counters of every run, create and teardown since this provisioner was built. Cheap (no
+   * more than a short lock) and callable from any thread at any time: a progress bar may poll it.
+   *
+   * @return a new snapshot
+   */
   public ProvisionerStats stats() {
     return engine.stats();
   }
@@ -193,6 +237,9 @@ public final class Provisioner implements AutoCloseable {
   /**
    * Closes without blocking: rejects new runs and creates, stops those going (see the class
    * javadoc), and completes once they have ended and the connections are released. Idempotent.
+   *
+   * @return a Mono that completes when the provisioner is closed; new work is rejected from the
+   *     moment it is subscribed
    */
   public Mono<Void> closeAsync() {
     return Mono.defer(() -> engine.close().then(client.closeAsync()));
@@ -246,13 +293,25 @@ public final class Provisioner implements AutoCloseable {
 
     private Builder() {}
 
-    /** The API root (required), e.g. {@code https://api.bctrl.ai}. */
+    /**
+     * The API root (required), e.g. {@code https://api.bctrl.ai}.
+     *
+     * @param baseUrl an {@code http} or {@code https} URL with a host
+     * @return this builder
+     */
     public Builder baseUrl(URI baseUrl) {
       this.baseUrl = baseUrl;
       return this;
     }
 
-    /** The API root (required); throws {@link IllegalArgumentException} when not a URI. */
+    /**
+     * The API root (required), as text.
+     *
+     * @param baseUrl an {@code http} or {@code https} URL with a host, e.g. {@code https://api.bctrl.ai}
+     * @return this builder
+     * @throws IllegalArgumentException when {@code baseUrl} is not a URI
+     * @throws NullPointerException when {@code baseUrl} is {@code null}
+     */
     public Builder baseUrl(String baseUrl) {
       try {
         return baseUrl(URI.create(Objects.requireNonNull(baseUrl, "baseUrl")));
@@ -261,13 +320,23 @@ public final class Provisioner implements AutoCloseable {
       }
     }
 
-    /** The bearer key (required). */
+    /**
+     * The bearer key (required); sent as {@code Authorization: Bearer}, never logged or printed.
+     *
+     * @param apiKey the key; not blank
+     * @return this builder
+     */
     public Builder apiKey(String apiKey) {
       this.apiKey = apiKey;
       return this;
     }
 
-    /** Most create calls in flight at once; default 8. */
+    /**
+     * Most create calls in flight at once, shared by every run and create; default 8.
+     *
+     * @param concurrency {@code >= 1}
+     * @return this builder
+     */
     public Builder concurrency(int concurrency) {
       this.concurrency = concurrency;
       return this;
@@ -276,6 +345,9 @@ public final class Provisioner implements AutoCloseable {
     /**
      * A fixed rate: most create calls started per second, every attempt counted; 0 = no limit;
      * default 10. Replaces {@link #autoRate()}.
+     *
+     * @param rate calls per second, {@code >= 0} and finite; 0 = no limit
+     * @return this builder
      */
     public Builder rate(double rate) {
       this.rate = rate;
@@ -288,49 +360,90 @@ public final class Provisioner implements AutoCloseable {
      * A rate learned from the API's answers, per space, instead of a fixed one: it starts modestly,
      * climbs while calls succeed, and cuts at once on a 429 (whose {@code Retry-After} holds that
      * space's calls). Replaces {@link #rate(double)}.
+     *
+     * @return this builder
      */
     public Builder autoRate() {
       return autoRate(0);
     }
 
-    /** {@link #autoRate()} that never goes above {@code maxRate} per second in any space (0 = no ceiling). */
+    /**
+     * {@link #autoRate()} that never goes above {@code maxRate} per second in any space.
+     *
+     * @param maxRate calls per second, {@code >= 0} and finite; 0 = no ceiling
+     * @return this builder
+     */
     public Builder autoRate(double maxRate) {
       this.autoRate = true;
       this.maxRate = maxRate;
       return this;
     }
 
-    /** Token-bucket burst for the rate; default 1. */
+    /**
+     * Token-bucket burst for a fixed rate: how many calls may start at once after a quiet spell;
+     * default 1.
+     *
+     * @param burst {@code >= 1}; must be 1 with {@link #autoRate()}
+     * @return this builder
+     */
     public Builder burst(int burst) {
       this.burst = burst;
       return this;
     }
 
-    /** Attempts per item, the first included, 429s not counted; default 5. */
+    /**
+     * Attempts per item, the first included, 429s not counted; default 5.
+     *
+     * @param maxAttempts {@code >= 1}
+     * @return this builder
+     */
     public Builder maxAttempts(int maxAttempts) {
       this.maxAttempts = maxAttempts;
       return this;
     }
 
-    /** Bound on one whole call; default 60 s. */
+    /**
+     * Bound on one whole call (connect, send, wait, read); default 60 s. A create that times out
+     * after sending is uncertain and is settled by a listing.
+     *
+     * @param requestTimeout {@code > 0}
+     * @return this builder
+     */
     public Builder requestTimeout(Duration requestTimeout) {
       this.requestTimeout = requestTimeout;
       return this;
     }
 
-    /** Bound on making a connection; default 10 s. */
+    /**
+     * Bound on making a connection; default 10 s.
+     *
+     * @param connectTimeout {@code > 0}
+     * @return this builder
+     */
     public Builder connectTimeout(Duration connectTimeout) {
       this.connectTimeout = connectTimeout;
       return this;
     }
 
-    /** How long after an uncertain attempt a listing must start to settle it; default 15 s. */
+    /**
+     * How long after an uncertain attempt a listing must start to settle it (time for a create the
+     * API is still working on to show); default 15 s.
+     *
+     * @param settleDelay {@code >= 0}
+     * @return this builder
+     */
     public Builder settleDelay(Duration settleDelay) {
       this.settleDelay = settleDelay;
       return this;
     }
 
-    /** Failed attempts in a row, no success between, that stop the run; default 50. */
+    /**
+     * Failed attempts in a row, no success between, that stop the run with {@link
+     * TooManyFailuresException}; default 50.
+     *
+     * @param maxConsecutiveFailures {@code >= 1}
+     * @return this builder
+     */
     public Builder maxConsecutiveFailures(int maxConsecutiveFailures) {
       this.maxConsecutiveFailures = maxConsecutiveFailures;
       return this;
@@ -339,44 +452,85 @@ public final class Provisioner implements AutoCloseable {
     /**
      * Crash recovery: the first listing of each space starts no earlier than this; {@code null}
      * (default) for no wait.
+     *
+     * @param firstListingNotBefore the earliest start of each space's first listing (e.g. a crashed
+     *     run's last call plus the settle delay), or {@code null}
+     * @return this builder
      */
     public Builder firstListingNotBefore(Instant firstListingNotBefore) {
       this.firstListingNotBefore = firstListingNotBefore;
       return this;
     }
 
-    /** Full-jitter exponential backoff: first ceiling {@code base}, ceilings capped at {@code cap}. */
+    /**
+     * Full-jitter exponential backoff between attempts: retry n waits a uniform random time up to
+     * {@code min(cap, base * 2^(n-1))}, and never less than the answer's {@code Retry-After};
+     * default 250 ms and 30 s.
+     *
+     * @param base the first ceiling, {@code >= 0}
+     * @param cap the largest ceiling, {@code >= base}
+     * @return this builder
+     */
     public Builder backoff(Duration base, Duration cap) {
       this.backoffBase = base;
       this.backoffCap = cap;
       return this;
     }
 
-    /** A {@code Retry-After} longer than this fails the item instead; default 5 min. */
+    /**
+     * A {@code Retry-After} longer than this fails the item instead of waiting; default 5 min.
+     *
+     * @param maxRetryAfter {@code >= 0}
+     * @return this builder
+     */
     public Builder maxRetryAfter(Duration maxRetryAfter) {
       this.maxRetryAfter = maxRetryAfter;
       return this;
     }
 
-    /** Wall clock for {@code finishedAt} and HTTP-date {@code Retry-After}; default UTC system clock. */
+    /**
+     * Wall clock for {@code finishedAt} and HTTP-date {@code Retry-After}; default the UTC system
+     * clock.
+     *
+     * @param clock the clock (a fixed or virtual one in tests)
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = clock;
       return this;
     }
 
-    /** Where waits and timeouts are scheduled; default {@code Schedulers.parallel()}. */
+    /**
+     * Where waits and timeouts are scheduled (backoff, {@code Retry-After}, rate limit, settle
+     * delay, request timeout); default {@code Schedulers.parallel()}.
+     *
+     * @param scheduler the scheduler (a virtual-time one in tests)
+     * @return this builder
+     */
     public Builder scheduler(Scheduler scheduler) {
       this.scheduler = scheduler;
       return this;
     }
 
-    /** The {@code User-Agent}; default {@code provisioner/<version>}. */
+    /**
+     * The {@code User-Agent} header of every call; default {@code provisioner/<version>}.
+     *
+     * @param userAgent the header's value
+     * @return this builder
+     */
     public Builder userAgent(String userAgent) {
       this.userAgent = userAgent;
       return this;
     }
 
-    /** The source of backoff jitter (seeded in tests and benchmarks). */
+    /**
+     * The source of backoff jitter; default a new, unseeded {@link Random}. The provisioner draws
+     * from it under a lock of its own, from several threads.
+     *
+     * @param random the source (seeded in tests and benchmarks); not {@code null}
+     * @return this builder
+     * @throws NullPointerException when {@code random} is {@code null}
+     */
     public Builder random(Random random) {
       this.random = Objects.requireNonNull(random, "random");
       return this;
@@ -385,6 +539,10 @@ public final class Provisioner implements AutoCloseable {
     /**
      * Adds a listener, called for every event of every run and create, after those added before
      * it. See {@link ProvisionerListener} for the threads it is called on.
+     *
+     * @param listener the listener; not {@code null}
+     * @return this builder
+     * @throws NullPointerException when {@code listener} is {@code null}
      */
     public Builder listener(ProvisionerListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -394,6 +552,10 @@ public final class Provisioner implements AutoCloseable {
     /**
      * Emits results on {@code scheduler} (through {@code publishOn}) instead of the threads that
      * complete the items (see the class javadoc); {@code null} (default) for no hop.
+     *
+     * @param scheduler where results are emitted, e.g. {@code Schedulers.boundedElastic()}, or
+     *     {@code null}
+     * @return this builder
      */
     public Builder emitOn(Scheduler scheduler) {
       this.emitOn = scheduler;
@@ -407,20 +569,37 @@ public final class Provisioner implements AutoCloseable {
      * {@link ErrorCodes#UNSETTLED_NO_LIST} and is never repeated (at most once instead of exactly
      * once). Default {@code false}: a run whose listing is answered 404, 405 or 501 stops with
      * {@link NoListRouteException}.
+     *
+     * @param noList {@code true} for an API that cannot list
+     * @return this builder
      */
     public Builder noList(boolean noList) {
       this.noList = noList;
       return this;
     }
 
-    /** A validated config, without building a provisioner (no connections). */
+    /**
+     * A validated config, without building a provisioner (no connections), e.g. to check settings
+     * early or show them.
+     *
+     * @return the settings so far, with the defaults of those not set
+     * @throws NullPointerException naming a required setting that is not set
+     * @throws IllegalArgumentException naming the first bad setting and its value
+     */
     public ProvisionerConfig config() {
       return new ProvisionerConfig(baseUrl, apiKey, concurrency, rate, burst, autoRate, maxRate, maxAttempts,
           requestTimeout, connectTimeout, settleDelay, maxConsecutiveFailures, firstListingNotBefore, backoffBase,
           backoffCap, maxRetryAfter, clock, scheduler, userAgent, listeners, noList);
     }
 
-    /** Validates and builds; throws {@link IllegalArgumentException} or NPE naming the bad setting. */
+    /**
+     * Validates and builds. Connections are made lazily, by the first call; the builder may be used
+     * again afterwards.
+     *
+     * @return a new provisioner; close it when done
+     * @throws NullPointerException naming a required setting that is not set
+     * @throws IllegalArgumentException naming the first bad setting and its value
+     */
     public Provisioner build() {
       return new Provisioner(config(), random, emitOn);
     }

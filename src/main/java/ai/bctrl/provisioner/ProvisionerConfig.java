@@ -10,7 +10,9 @@ import reactor.core.scheduler.Scheduler;
 
 /**
  * The validated, immutable settings of a {@link Provisioner}; built by {@link
- * Provisioner.Builder#build()}. {@link #toString()} never shows the API key.
+ * Provisioner.Builder#build()} (or {@link Provisioner.Builder#config()}, which gives the defaults of
+ * every setting not set). {@link #toString()} never shows the API key. Durations are {@link
+ * Duration}s and rates are calls per second.
  *
  * @param baseUrl the API root, e.g. {@code https://api.bctrl.ai}
  * @param apiKey the bearer key (masked in {@code toString})
@@ -61,6 +63,36 @@ public record ProvisionerConfig(
     List<ProvisionerListener> listeners,
     boolean noList) {
 
+  /**
+   * Checks every setting and copies the listeners, so that a config that exists is a valid one.
+   * Prefer {@link Provisioner#builder()}, which fills in the defaults.
+   *
+   * @param baseUrl required; an {@code http} or {@code https} URL with a host
+   * @param apiKey required; not blank
+   * @param concurrency {@code >= 1}
+   * @param rate {@code >= 0} and finite; 0 = no limit
+   * @param burst {@code >= 1}; 1 with {@code autoRate}
+   * @param autoRate whether to learn the rate
+   * @param maxRate {@code >= 0} and finite; 0 = no ceiling; above 0 only with {@code autoRate}
+   * @param maxAttempts {@code >= 1}
+   * @param requestTimeout required; {@code > 0}
+   * @param connectTimeout required; {@code > 0}
+   * @param settleDelay required; {@code >= 0}
+   * @param maxConsecutiveFailures {@code >= 1}
+   * @param firstListingNotBefore an instant, or {@code null} for no wait
+   * @param backoffBase required; {@code >= 0}
+   * @param backoffCap required; {@code >= backoffBase}
+   * @param maxRetryAfter required; {@code >= 0}
+   * @param clock required
+   * @param scheduler required
+   * @param userAgent required
+   * @param listeners required, possibly empty; copied
+   * @param noList whether the API cannot list
+   * @throws NullPointerException naming a required setting that is {@code null} ("baseUrl must be
+   *     set")
+   * @throws IllegalArgumentException naming the first bad setting and its value ("concurrency must
+   *     be &gt;= 1 but was 0")
+   */
   public ProvisionerConfig {
     Objects.requireNonNull(baseUrl, "baseUrl must be set");
     Objects.requireNonNull(apiKey, "apiKey must be set");

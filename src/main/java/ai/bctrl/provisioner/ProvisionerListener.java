@@ -24,25 +24,55 @@ import java.util.Objects;
  */
 public interface ProvisionerListener {
 
-  /** A create call starts; {@code inFlight} counts it. */
+  /**
+   * A create call starts; {@code inFlight} counts it.
+   *
+   * @param event the item, the attempt's number and the calls in flight
+   */
   default void attemptStarted(AttemptStarted event) {}
 
-  /** A create call ended: answered, failed on the wire, or timed out. */
+  /**
+   * A create call ended: answered, failed on the wire, or timed out.
+   *
+   * @param event the answer's status and code, how long it took and what it means for the item
+   */
   default void attemptEnded(AttemptEnded event) {}
 
-  /** An attempt will be repeated after {@code delay} (its backoff, or the 429 pause). */
+  /**
+   * An attempt will be repeated after {@code delay} (its backoff, or the 429 pause).
+   *
+   * @param event why, and how long until the next attempt
+   */
   default void retryScheduled(RetryScheduled event) {}
 
-  /** A settle listing looked for an item whose create was uncertain. */
+  /**
+   * A settle listing looked for an item whose create was uncertain.
+   *
+   * @param event the item and whether its runtime was found
+   */
   default void settled(Settled event) {}
 
-  /** An item ended: the same result the {@code Flux} emits. */
+  /**
+   * An item ended: the same result the {@code Flux} emits, called just before it is emitted.
+   *
+   * @param result the item's result
+   */
   default void itemEnded(ItemResult result) {}
 
-  /** A run stopped before its input ended: a stop request, a fatal answer, a broken input, {@code close()}. */
+  /**
+   * A run stopped before its input ended: a stop request, a fatal answer, a broken input, {@code close()}.
+   *
+   * @param event why, with a one-line message
+   */
   default void runStopped(RunStopped event) {}
 
-  /** A learned rate limit changed ({@code rate auto}). */
+  /**
+   * A learned rate limit changed ({@link Provisioner.Builder#autoRate()}): at once on a cut, and as
+   * it climbs, whenever it has moved by a noticeable step since it was last reported. Never called
+   * with a fixed rate.
+   *
+   * @param event the space and its new rate
+   */
   default void rateChanged(RateChanged event) {}
 
   /**
@@ -120,6 +150,13 @@ public interface ProvisionerListener {
    * @param message one line for a person
    */
   record RunStopped(Reason reason, String message) {
+    /**
+     * Makes the event.
+     *
+     * @param reason why, not {@code null}
+     * @param message one line for a person
+     * @throws NullPointerException when {@code reason} is {@code null}
+     */
     public RunStopped {
       Objects.requireNonNull(reason, "reason");
     }

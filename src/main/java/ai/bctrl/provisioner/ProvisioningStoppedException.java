@@ -7,6 +7,12 @@ package ai.bctrl.provisioner;
  * holding a secret.
  */
 public abstract class ProvisioningStoppedException extends RuntimeException {
+  /**
+   * Makes the exception without a stack trace or cause: it reports a condition of the run, not a
+   * fault in the code.
+   *
+   * @param message one line for a person: what happened and what to do; never holds a secret
+   */
   protected ProvisioningStoppedException(String message) {
     super(message, null, false, false);
   }

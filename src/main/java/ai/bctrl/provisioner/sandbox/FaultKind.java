@@ -3,7 +3,12 @@ package ai.bctrl.provisioner.sandbox;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-/** A failure the sandbox can inject into a share of create calls; {@link #wire()} is its name in {@code --faults}. */
+/**
+ * A failure the sandbox can inject into a share of calls ({@link SandboxConfig.Builder#faults}); {@link
+ * #wire()} is its name in {@code --faults} and in the stats JSON. Creates can draw every kind; stops
+ * and deletes every kind but {@link #FAILED}, where the kinds that create the runtime change it
+ * instead.
+ */
 public enum FaultKind {
   /** 503 {@code runtime.host_unavailable}, answered before anything is created. */
   HTTP_503("503"),
@@ -30,14 +35,20 @@ public enum FaultKind {
     this.wire = wire;
   }
 
-  /** The name used in {@code --faults} and in the stats JSON. */
+  /**
+   * The kind's name in {@code --faults} and in the stats JSON.
+   *
+   * @return e.g. {@code 503} or {@code reset-after}
+   */
   public String wire() {
     return wire;
   }
 
   /**
-   * The kind named {@code wire}.
+   * The kind named {@code wire}, as {@link #wire()} spells it.
    *
+   * @param wire the name, e.g. {@code reset-after}; exact, case-sensitive
+   * @return the kind
    * @throws IllegalArgumentException naming the known kinds when there is none
    */
   public static FaultKind of(String wire) {

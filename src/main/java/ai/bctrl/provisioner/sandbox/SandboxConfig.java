@@ -17,9 +17,14 @@ import reactor.core.scheduler.Scheduler;
  * How a {@link SandboxServer} behaves: an immutable record, usually made by {@link #builder()}.
  * Every setting is checked when the record is made (by {@code build()} or the constructor), and a
  * bad one fails with a message naming it ("burst must be >= 1 but was 0"), so a config that exists
- * is a valid one. The defaults are the contract's {@code sandbox} defaults: port 8787, a random
- * key, latency 50ms..300ms, no rate limit, no faults, hold 30s, no quota, no idempotency, a random
+ * is a valid one. The defaults are those of the {@code sandbox} command: port 8787, a random key,
+ * latency 50ms..300ms, no rate limit, no faults, hold 30s, no quota, no idempotency, a random
  * seed, listing pages of 100, a list route.
+ *
+ * <p>A config is immutable and safe to share between threads; its {@link Builder} is not. The
+ * {@code parse...} methods read the command-line spelling of a setting ({@code --faults}, {@code
+ * --latency}, {@code --rate-schedule}), so a test or benchmark can take the same strings a person
+ * types.
  *
  * @param port port on 127.0.0.1; 0 = any free port
  * @param apiKey the accepted key, or {@code null} for a random one chosen at start
@@ -70,8 +75,21 @@ public record SandboxConfig(
   /** The default monotonic source; one instance, so that equal settings make equal configs. */
   private static final LongSupplier SYSTEM_NANO_TIME = System::nanoTime;
 
-  /** A latency range: each create waits a uniformly drawn time in {@code [min, max]}. */
+  /**
+   * A latency range, as {@link #parseLatency} reads it: each create waits a uniformly drawn time in
+   * {@code [min, max]}.
+   *
+   * @param min the least wait
+   * @param max the most wait ({@link SandboxConfig} requires it to be at least {@code min})
+   */
   public record Latency(Duration min, Duration max) {
+    /**
+     * Makes a range; the order of the ends is checked when a config is built from it.
+     *
+     * @param min the least wait, not {@code null}
+     * @param max the most wait, not {@code null}
+     * @throws NullPointerException when an end is {@code null}
+     */
     public Latency {
       Objects.requireNonNull(min, "min");
       Objects.requireNonNull(max, "max");
@@ -82,8 +100,19 @@ public record SandboxConfig(
    * One step of a rate schedule: from {@code at} after the server's start, {@code perSecond} calls
    * per second (0 = no limit). Its {@link #toString()} is its {@code --rate-schedule} form, {@code
    * 20@30s}.
+   *
+   * @param at when the step begins, counted from the server's start
+   * @param perSecond calls accepted per second from then on; 0 = no limit
    */
   public record RateStep(Duration at, double perSecond) {
+    /**
+     * Makes a step; its values are checked when a config is built from it ({@code at >= 0}, {@code
+     * perSecond >= 0} and finite, times increasing from step to step).
+     *
+     * @param at when the step begins, not {@code null}
+     * @param perSecond calls per second from then on
+     * @throws NullPointerException when {@code at} is {@code null}
+     */
     public RateStep {
       Objects.requireNonNull(at, "at");
     }
@@ -96,9 +125,30 @@ public record SandboxConfig(
   }
 
   /**
-   * Checks every setting and copies the fault map and the rate schedule.
+   * Checks every setting and copies the fault map and the rate schedule, so later changes to the
+   * maps and lists passed in do not reach the config. {@link #builder()} fills in the defaults.
    *
+   * @param port 0..65535
+   * @param apiKey {@code null}, or 1..200 visible ASCII characters without spaces
+   * @param latencyMin {@code >= 0}
+   * @param latencyMax {@code >= latencyMin}
+   * @param rate {@code >= 0} and finite
+   * @param burst {@code >= 1}
+   * @param rateSchedule not {@code null}; each step at {@code >= 0s} with a finite rate {@code >=
+   *     0}, times strictly increasing
+   * @param faults not {@code null}; each share 0..1
+   * @param faultRate 0..1; with the explicit shares, the shares of all kinds add up to at most 1
+   * @param hold {@code >= 0}
+   * @param maxActive {@code null}, or {@code >= 0}
+   * @param idempotency any
+   * @param noList any
+   * @param seed {@code null} or any
+   * @param pageSize 1..{@value #MAX_PAGE_SIZE}
+   * @param clock not {@code null}
+   * @param nanoTime not {@code null}
+   * @param scheduler {@code null} or any
    * @throws IllegalArgumentException naming the first bad setting and its value
+   * @throws NullPointerException naming a required setting that is {@code null}
    */
   public SandboxConfig {
     Objects.requireNonNull(latencyMin, "latency min");
@@ -153,11 +203,21 @@ public record SandboxConfig(
         "page size must be 1.." + MAX_PAGE_SIZE + " but was " + pageSize);
   }
 
+  /**
+   * A builder holding the defaults (see the class description).
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder holding this config's settings, to derive a changed copy (e.g. for {@code reconfigure}). */
+  /**
+   * A builder holding this config's settings, to derive a changed copy (e.g. for {@link
+   * SandboxServer#reconfigure}). This config does not change.
+   *
+   * @return a new builder with every setting of this config
+   */
   public Builder toBuilder() {
     return new Builder(this);
   }
@@ -166,7 +226,7 @@ public record SandboxConfig(
    * The share of calls each kind hits, in {@link FaultKind} order: the explicit {@link #faults()}
    * share where one is given, otherwise {@code faultRate / 9}; kinds with share 0 are left out.
    */
-  public Map<FaultKind, Double> effectiveFaults() {
+  Map<FaultKind, Double> effectiveFaults() {
     EnumMap<FaultKind, Double> eff = new EnumMap<>(FaultKind.class);
     for (FaultKind k : FaultKind.values()) {
       double share = faults.containsKey(k) ? faults.get(k) : faultRate / FaultKind.values().length;
@@ -179,8 +239,12 @@ public record SandboxConfig(
 
   /**
    * Parses a {@code --faults} spec such as {@code 503=0.05,reset-after=0.02}. An empty spec or
-   * {@code none} is no faults.
+   * {@code none} is no faults. Kinds are named by {@link FaultKind#wire()}; each share is 0..1 and
+   * the shares add up to at most 1.
    *
+   * @param spec the spec, not {@code null}
+   * @return the share per kind, in {@link FaultKind} order, for {@link Builder#faults}; a new,
+   *     modifiable map
    * @throws IllegalArgumentException with a one-line message naming the bad part
    */
   public static Map<FaultKind, Double> parseFaults(String spec) {
@@ -231,8 +295,11 @@ public record SandboxConfig(
 
   /**
    * Parses a {@code --latency} range {@code MIN..MAX} such as {@code 200ms..2s}; a single duration
-   * is a constant latency.
+   * is a constant latency. Durations are written {@code 250ms}, {@code 1.5s}, {@code 2m}, {@code 0}
+   * or ISO-8601 ({@code PT2S}).
    *
+   * @param text the range, not {@code null}
+   * @return the range, for {@link Builder#latency(Latency)}
    * @throws IllegalArgumentException with a one-line message quoting the text
    */
   public static Latency parseLatency(String text) {
@@ -264,6 +331,8 @@ public record SandboxConfig(
    * (counted from the server's start) that many calls per second. An empty spec or {@code none} is
    * no schedule.
    *
+   * @param spec the spec, not {@code null}
+   * @return the steps in order, for {@link Builder#rateSchedule}; a new, modifiable list
    * @throws IllegalArgumentException with a one-line message naming the bad part
    */
   public static List<RateStep> parseRateSchedule(String spec) {
@@ -363,36 +432,75 @@ public record SandboxConfig(
       scheduler = c.scheduler;
     }
 
-    /** Port on 127.0.0.1; 0 = any free port. */
+    /**
+     * The port to bind on 127.0.0.1; default 8787.
+     *
+     * @param port 0..65535; 0 = any free port (read it back with {@link SandboxServer#port()})
+     * @return this builder
+     */
     public Builder port(int port) {
       this.port = port;
       return this;
     }
 
-    /** The key to accept; {@code null} = a random key. */
+    /**
+     * The only Bearer key the server accepts; default {@code null}.
+     *
+     * @param apiKey 1..200 visible ASCII characters, or {@code null} for a random key chosen at start
+     *     (read it back with {@link SandboxServer#apiKey()})
+     * @return this builder
+     */
     public Builder apiKey(String apiKey) {
       this.apiKey = apiKey;
       return this;
     }
 
+    /**
+     * How long each create takes before it is answered: a time drawn uniformly from {@code [min,
+     * max]}; default 50ms..300ms. Listing, stop and delete calls are answered at once.
+     *
+     * @param min the least latency, {@code >= 0}
+     * @param max the most latency, {@code >= min}
+     * @return this builder
+     * @throws NullPointerException when an end is {@code null}
+     */
     public Builder latency(Duration min, Duration max) {
       this.latencyMin = Objects.requireNonNull(min, "latency min");
       this.latencyMax = Objects.requireNonNull(max, "latency max");
       return this;
     }
 
+    /**
+     * {@link #latency(Duration, Duration)} from a range, e.g. from {@link #parseLatency}.
+     *
+     * @param latency the range, not {@code null}
+     * @return this builder
+     */
     public Builder latency(Latency latency) {
       return latency(latency.min(), latency.max());
     }
 
-    /** Calls accepted per second (0 = no limit) with a token bucket of {@code burst}. */
+    /**
+     * A rate limit shared by creates, stops and deletes: a call past it is answered 429 {@code
+     * rate_limited} with a {@code Retry-After}; listings are not limited. Default no limit, burst 1.
+     *
+     * @param perSecond calls accepted per second, {@code >= 0}; 0 = no limit
+     * @param burst the token bucket's size, {@code >= 1}
+     * @return this builder
+     */
     public Builder rate(double perSecond, int burst) {
       this.rate = perSecond;
       this.burst = burst;
       return this;
     }
 
-    /** The rate limit's token-bucket size, for {@code rate} and every step of {@code rateSchedule}. */
+    /**
+     * The rate limit's token-bucket size, for {@code rate} and every step of {@code rateSchedule};
+     * default 1.
+     *
+     * @param burst {@code >= 1}
+     * @return this builder
+     */
     public Builder burst(int burst) {
       this.burst = burst;
       return this;
@@ -400,77 +508,158 @@ public record SandboxConfig(
 
     /**
      * The rate changing over time, e.g. from {@link #parseRateSchedule}: {@code rate} until the
-     * first step, then each step's rate; empty = {@code rate} throughout.
+     * first step, then each step's rate; empty (the default) = {@code rate} throughout.
+     *
+     * @param steps the steps, times strictly increasing; copied by {@link #build()}
+     * @return this builder
+     * @throws NullPointerException when {@code steps} is {@code null}
      */
     public Builder rateSchedule(List<RateStep> steps) {
       this.rateSchedule = Objects.requireNonNull(steps, "rate schedule");
       return this;
     }
 
-    /** Shares of calls per fault kind, e.g. from {@link #parseFaults}. */
+    /**
+     * The share of calls each fault kind hits, e.g. from {@link #parseFaults}; default none. Kinds
+     * left out get their part of {@link #faultRate}.
+     *
+     * @param faults shares 0..1 per kind, adding up to at most 1; copied by {@link #build()}
+     * @return this builder
+     * @throws NullPointerException when {@code faults} is {@code null}
+     */
     public Builder faults(Map<FaultKind, Double> faults) {
       this.faults = Objects.requireNonNull(faults, "faults");
       return this;
     }
 
-    /** F spread evenly over every fault kind that {@link #faults} leaves out. */
+    /**
+     * A share of calls spread evenly over every fault kind (each kind gets a ninth of it) that
+     * {@link #faults} leaves out; default 0.
+     *
+     * @param faultRate 0..1
+     * @return this builder
+     */
     public Builder faultRate(double faultRate) {
       this.faultRate = faultRate;
       return this;
     }
 
+    /**
+     * How long a {@link FaultKind#HOLD} fault keeps a call unanswered before it goes through;
+     * default 30s.
+     *
+     * @param hold {@code >= 0}
+     * @return this builder
+     * @throws NullPointerException when {@code hold} is {@code null}
+     */
     public Builder hold(Duration hold) {
       this.hold = Objects.requireNonNull(hold, "hold");
       return this;
     }
 
-    /** Most active runtimes; {@code null} = no quota. */
+    /**
+     * A quota: a create that would make more runtimes {@code active} than this is answered 402
+     * {@code browser.concurrent_quota_exceeded}; default none.
+     *
+     * @param maxActive {@code >= 0}, or {@code null} for no quota
+     * @return this builder
+     */
     public Builder maxActive(Integer maxActive) {
       this.maxActive = maxActive;
       return this;
     }
 
+    /**
+     * Whether a create repeating an earlier one's {@code Idempotency-Key} gets the first answer
+     * again (the same key with another body: 409) instead of a new runtime; default {@code false},
+     * since the real API documents no such key on creates.
+     *
+     * @param idempotency {@code true} to replay answers
+     * @return this builder
+     */
     public Builder idempotency(boolean idempotency) {
       this.idempotency = idempotency;
       return this;
     }
 
-    /** True: the list route answers 405 with {@code Allow: POST}, as an API that cannot list runtimes. */
+    /**
+     * Whether the list route answers 405 with {@code Allow: POST}, as an API that cannot list
+     * runtimes; default {@code false}.
+     *
+     * @param noList {@code true} for no list route
+     * @return this builder
+     */
     public Builder noList(boolean noList) {
       this.noList = noList;
       return this;
     }
 
-    /** Seed of every random choice; {@code null} = random (see {@link SandboxServer#seed()}). */
+    /**
+     * The seed of every random choice (latencies, faults, runtime ids); the same seed and the same
+     * calls in the same order draw the same choices. Default {@code null}.
+     *
+     * @param seed the seed, or {@code null} for a random one chosen at start (read it back with
+     *     {@link SandboxServer#seed()})
+     * @return this builder
+     */
     public Builder seed(Long seed) {
       this.seed = seed;
       return this;
     }
 
+    /**
+     * Runtimes per listing page when the request gives no {@code ?limit=}; default 100.
+     *
+     * @param pageSize 1..{@value SandboxConfig#MAX_PAGE_SIZE}
+     * @return this builder
+     */
     public Builder pageSize(int pageSize) {
       this.pageSize = pageSize;
       return this;
     }
 
+    /**
+     * The wall clock of the runtimes' {@code createdAt} and {@code updatedAt}; default the UTC
+     * system clock.
+     *
+     * @param clock not {@code null}
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
+    /**
+     * The monotonic nanosecond source of request start times ({@link SandboxStats#createStartNanos()})
+     * and of the rate limit; default {@link System#nanoTime()}. Give the same source as a virtual
+     * scheduler's clock to test rate limits without waiting.
+     *
+     * @param nanoTime not {@code null}; called on the server's event-loop threads, so it must not
+     *     block
+     * @return this builder
+     */
     public Builder nanoTime(LongSupplier nanoTime) {
       this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
       return this;
     }
 
-    /** Where delays are timed; {@code null} = the server's own timer threads. */
+    /**
+     * Where latency and hold delays are timed; default {@code null}, the server's own timer
+     * threads.
+     *
+     * @param scheduler a scheduler (a virtual-time one in tests), or {@code null}
+     * @return this builder
+     */
     public Builder scheduler(Scheduler scheduler) {
       this.scheduler = scheduler;
       return this;
     }
 
     /**
-     * Checks every setting and makes the config.
+     * Checks every setting and makes the config. The builder may be used again afterwards.
      *
+     * @return a valid config
      * @throws IllegalArgumentException naming the first bad setting and its value
      */
     public SandboxConfig build() {

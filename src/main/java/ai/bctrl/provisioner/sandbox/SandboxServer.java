@@ -25,6 +25,17 @@ import reactor.netty.resources.LoopResources;
  *
  * <p>{@link #start} binds at once and returns a running server; {@link #close} stops it. The server
  * runs on its own event-loop and timer threads and never blocks them.
+ *
+ * <pre>{@code
+ * try (SandboxServer sandbox = SandboxServer.start(SandboxConfig.builder().port(0).seed(42L).build())) {
+ *   // point a Provisioner at sandbox.baseUrl() with sandbox.apiKey(), run, then check
+ *   assert sandbox.stats().duplicates() == 0;
+ * }
+ * }</pre>
+ *
+ * <p><b>Threads.</b> Every method may be called from any thread, while requests are being served;
+ * only {@link #start} and {@link #close} block (briefly), so call them from a test or {@code main}
+ * thread, not from an event loop.
  */
 public final class SandboxServer implements AutoCloseable {
 
@@ -53,8 +64,11 @@ public final class SandboxServer implements AutoCloseable {
   }
 
   /**
-   * Binds 127.0.0.1 on the config's port (0 = any free port) and serves until {@link #close}.
+   * Binds 127.0.0.1 on the config's port (0 = any free port) and serves until {@link #close}. The
+   * key and the seed, when the config leaves them {@code null}, are chosen here at random.
    *
+   * @param config the behaviour, not {@code null}
+   * @return the running server, ready for requests
    * @throws IllegalStateException with a one-line message when the port cannot be bound
    */
   public static SandboxServer start(SandboxConfig config) {
@@ -88,26 +102,48 @@ public final class SandboxServer implements AutoCloseable {
     }
   }
 
-  /** {@code http://127.0.0.1:<port>}: the API root to give a client. */
+  /**
+   * The API root to give a client, e.g. {@link ai.bctrl.provisioner.Provisioner.Builder#baseUrl(URI)}.
+   *
+   * @return {@code http://127.0.0.1:<port>}, without a trailing slash
+   */
   public URI baseUrl() {
     return baseUrl;
   }
 
-  /** The key the server accepts (the configured one, or the random one chosen at start). */
+  /**
+   * The Bearer key the server accepts; any other is answered 401.
+   *
+   * @return the configured key, or the random one chosen at start
+   */
   public String apiKey() {
     return apiKey;
   }
 
-  /** The seed in use (the configured one, or the random one chosen at start). */
+  /**
+   * The seed of the server's random choices; give it to {@link SandboxConfig.Builder#seed} to replay
+   * them.
+   *
+   * @return the configured seed, or the random one chosen at start
+   */
   public long seed() {
     return seed;
   }
 
+  /**
+   * The port the server listens on.
+   *
+   * @return the bound port: the configured one, or the one chosen when the config said 0
+   */
   public int port() {
     return server.port();
   }
 
-  /** The config in force. */
+  /**
+   * The behaviour in force.
+   *
+   * @return the config given to {@link #start}, or the last one given to {@link #reconfigure}
+   */
   public SandboxConfig config() {
     return api.config();
   }
@@ -117,12 +153,20 @@ public final class SandboxServer implements AutoCloseable {
    * quota, idempotency, no-list, page size, clock, scheduler) and keeps everything created. The new
    * config's port, key and seed are ignored: the server keeps its socket, key and random sequence. A
    * new rate limit starts with a full bucket; its schedule still counts from the server's start.
+   * A create already waiting out its latency keeps the latency and fault it drew.
+   *
+   * @param config the new behaviour, not {@code null} (usually {@code config().toBuilder()...build()})
    */
   public void reconfigure(SandboxConfig config) {
     api.reconfigure(Objects.requireNonNull(config, "config"));
   }
 
-  /** A snapshot of what was received and created. */
+  /**
+   * What the server received and did since it started: counts per status, per key, per fault, and
+   * the runtimes that exist.
+   *
+   * @return a new, immutable snapshot; later requests do not change it
+   */
   public SandboxStats stats() {
     return api.stats();
   }
@@ -130,12 +174,20 @@ public final class SandboxServer implements AutoCloseable {
   /**
    * Deletes one runtime whatever its status (freeing its quota slot if it was active), as if by
    * someone else; false when there is none. Not a delete call: the stats do not count it.
+   *
+   * @param spaceId the runtime's space
+   * @param runtimeId the runtime's id
+   * @return whether a runtime was removed
    */
   public boolean deleteRuntime(String spaceId, String runtimeId) {
     return api.store().remove(spaceId, runtimeId);
   }
 
-  /** Marks every active runtime {@code stopped}, freeing the whole quota. Not stop calls: the stats do not count them. */
+  /**
+   * Marks every active runtime {@code stopped}, freeing the whole quota, as if someone else had
+   * stopped them (for a test that needs the quota back). Not stop calls: the stats do not count
+   * them.
+   */
   public void stopAll() {
     api.store().stopAll(
         Instant.now(api.config().clock()).truncatedTo(ChronoUnit.MILLIS).toString());
@@ -144,6 +196,8 @@ public final class SandboxServer implements AutoCloseable {
   /**
    * What to print at start: URL, key, seed, behaviour and curl examples. It shows the sandbox's
    * own key, which guards nothing but this local simulation.
+   *
+   * @return several lines, separated by the platform's line separator, without a final one
    */
   public String banner() {
     SandboxConfig c = api.config();

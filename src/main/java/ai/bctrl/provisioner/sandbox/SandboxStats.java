@@ -68,6 +68,34 @@ public record SandboxStats(
     Long firstCreateEpochMillis,
     Long lastCreateEpochMillis) {
 
+  /**
+   * Made by the server for {@link SandboxServer#stats()} (public only because a record's constructor
+   * is). Copies every map and list: the {@code String} and {@code Integer} keyed maps into
+   * unmodifiable maps sorted by key, the fault maps into unmodifiable maps in {@link FaultKind}
+   * order, the start times into an unmodifiable list. Every map and list must be non-null.
+   *
+   * @param createsByKey see {@link #createsByKey()}
+   * @param requestsByStatus see {@link #requestsByStatus()}
+   * @param faults see {@link #faults()}
+   * @param maxInFlight see {@link #maxInFlight()}
+   * @param createRequests see {@link #createRequests()}
+   * @param listRequests see {@link #listRequests()}
+   * @param createStartNanos see {@link #createStartNanos()}
+   * @param activeRuntimes see {@link #activeRuntimes()}
+   * @param inFlight see {@link #inFlight()}
+   * @param runtimes see {@link #runtimes()}
+   * @param idempotentReplays see {@link #idempotentReplays()}
+   * @param stopRequests see {@link #stopRequests()}
+   * @param deleteRequests see {@link #deleteRequests()}
+   * @param stopsByRuntime see {@link #stopsByRuntime()}
+   * @param deletesByRuntime see {@link #deletesByRuntime()}
+   * @param stopFaults see {@link #stopFaults()}
+   * @param deleteFaults see {@link #deleteFaults()}
+   * @param maxStartsInOneSecond see {@link #maxStartsInOneSecond()}
+   * @param firstCreateEpochMillis see {@link #firstCreateEpochMillis()}
+   * @param lastCreateEpochMillis see {@link #lastCreateEpochMillis()}
+   * @throws NullPointerException when a map or the list is {@code null}
+   */
   public SandboxStats {
     createsByKey = sorted(createsByKey);
     requestsByStatus = sorted(requestsByStatus);
@@ -89,27 +117,51 @@ public record SandboxStats(
     return Collections.unmodifiableMap(out);
   }
 
-  /** How many keys had more than one runtime created: 0 when every item was created at most once. */
+  /**
+   * The check of "never create twice": how many keys had more than one runtime created.
+   *
+   * @return 0 when every key was created at most once
+   */
   public int duplicates() {
     return (int) createsByKey.values().stream().filter(n -> n > 1).count();
   }
 
-  /** Requests answered with {@code status} (0 = dropped without an answer). */
+  /**
+   * Requests on {@code /v1/...} answered with one status.
+   *
+   * @param status an HTTP status, or 0 for connections dropped on purpose without an answer
+   * @return how many; 0 when none
+   */
   public long requests(int status) {
     return requestsByStatus.getOrDefault(status, 0L);
   }
 
-  /** Creates hit by fault {@code kind}. */
+  /**
+   * Creates hit by one fault kind.
+   *
+   * @param kind the kind
+   * @return how many creates it hit; 0 when none
+   */
   public long faults(FaultKind kind) {
     return faults.getOrDefault(kind, 0L);
   }
 
-  /** Runtimes stopped by a stop call. */
+  /**
+   * Runtimes stopped by a stop call: stops that changed a runtime from {@code active} to {@code
+   * stopped} (a stop of a runtime already stopped is not counted, nor are runtimes stopped by
+   * {@link SandboxServer#stopAll()}).
+   *
+   * @return the sum of {@link #stopsByRuntime()}
+   */
   public long stops() {
     return stopsByRuntime.values().stream().mapToLong(Integer::longValue).sum();
   }
 
-  /** Runtimes deleted by a delete call. */
+  /**
+   * Runtimes deleted by a delete call (not those removed by {@link SandboxServer#deleteRuntime}).
+   *
+   * @return the sum of {@link #deletesByRuntime()}
+   */
   public long deletes() {
     return deletesByRuntime.values().stream().mapToLong(Integer::longValue).sum();
   }

@@ -52,6 +52,7 @@ public final class Main {
     cl.addSubcommand("validate", new ValidateCommand(io));
     cl.addSubcommand("sandbox", new SandboxCommand(io));
     cl.addSubcommand("teardown", new TeardownCommand(io));
+    cl.addSubcommand("help", new CommandLine.HelpCommand());
     cl.setOut(io.out());
     cl.setErr(io.err());
     cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -122,7 +123,7 @@ public final class Main {
         "  teardown [OPTIONS] LEDGER    stop and delete the runtimes a ledger records",
         "",
         "Try:  java -jar provisioner.jar --sandbox sample-data/runtimes.csv",
-        "Help: java -jar provisioner.jar run --help",
+        "Help: java -jar provisioner.jar help run",
         ""
       },
       footer = {"", "Exit codes: 0 all done, 2 some items not done, 3 stopped early, 64 usage, 65 bad manifest or ledger, "

@@ -182,6 +182,16 @@ class MainTest {
   }
 
   @Test
+  void helpAsACommandShowsTheTopOrACommandsUsage() {
+    assertThat(run("help")).isZero();
+    assertThat(out.toString()).contains("teardown [OPTIONS] LEDGER", "Exit codes:");
+    out.getBuffer().setLength(0);
+    assertThat(run("help", "teardown")).isZero();
+    assertThat(out.toString()).contains("--keep-stopped", "--dry-run");
+    assertThat(run("help", "nosuch")).isNotZero();
+  }
+
+  @Test
   void validatePrintsThePlanAndExitsZeroForAGoodManifest() {
     assertThat(run("validate", "m.csv")).isZero();
     assertThat(out.toString()).isNotEmpty();
