@@ -28,7 +28,9 @@ package ai.bctrl.provisioner.internal.engine;
  *
  * <ul>
  *   <li>in slow start, creeping or probing: W = that fit (at most 99% of x), never below a W that
- *       was held a whole hold without a 429; the next hold doubles if W rose less than 5%;
+ *       was held a whole hold without a 429; the next hold doubles if W rose less than 5%, else it
+ *       is 5 s, or none after slow start or a probe (their fast climb pins the limit only loosely,
+ *       so the creep starts at once);
  *   <li>while holding: the limit fell below W, and how soon after the pause the 429 came says how
  *       far: within 0.25 s W = x/2, within 1 s 70% of x, within 3 s 85%, later 95%. The first 429
  *       that late may be a stray one (calls bunched up on their way, a burst spent by someone
@@ -223,7 +225,10 @@ final class LearnedRate implements RateControl {
         strayBefore = false;
         // held without a 429 for a whole hold, the old working rate is itself evidence
         working = hold >= tuning.firstHold() ? Math.max(working, fit) : fit;
-        hold = working <= 1.05 * before ? longerHold : tuning.firstHold();
+        // a probe that found the limit higher climbed fast, so its calls pin the new limit only
+        // loosely (the fit is well below it): no hold, but a creep from the fit at once, as after
+        // slow start
+        hold = working <= 1.05 * before ? longerHold : phase(at) == Phase.PROBE ? 0 : tuning.firstHold();
       }
       case HOLD -> {
         // the limit fell below the working rate: the sooner after the pause, the further. Long

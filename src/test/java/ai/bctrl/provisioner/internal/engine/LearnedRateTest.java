@@ -151,9 +151,8 @@ class LearnedRateTest {
   void afterAHoldAndACreepItProbesFasterAndFaster() {
     answersFor(rate, 2);
     throttled(rate);
-    answersFor(rate, 12);                       // past the creep: probing
-    assertThat(rate.phase()).isEqualTo(Phase.PROBE);
-    throttled(rate);
+    answersFor(rate, 3);                        // creeping
+    throttled(rate);                            // found while creeping: now holding 5 s
     double w = rate.working();
     answersFor(rate, 4.9);
     assertThat(rate.phase()).isEqualTo(Phase.HOLD);
@@ -165,6 +164,24 @@ class LearnedRateTest {
     answersFor(rate, 2);
     assertThat(rate.phase()).isEqualTo(Phase.PROBE);
     assertThat(rate.rate(now)).isGreaterThan(top * Math.exp(Math.log(1.2) * 1.7 + 0.1 * 1.7 * 1.7 / 2));
+  }
+
+  @Test
+  void aProbeThatFindsTheLimitHigherHoldsNothingAndCreepsOnFromTheFit() {
+    answersFor(rate, 2);
+    throttled(rate);
+    answersFor(rate, 3);
+    throttled(rate);                            // holding 5 s
+    double w = rate.working();
+    answersFor(rate, 18);                       // the hold, the creep, 3 s of probing: the limit rose
+    assertThat(rate.phase()).isEqualTo(Phase.PROBE);
+    double x = rate.rate(now);
+    double fit = lowestLimit(Math.max(now, rate.nextStart(now)));
+    throttled(rate);
+    assertThat(rate.working()).isCloseTo(fit, within(1e-9)).isGreaterThan(1.05 * w);
+    assertThat(rate.phase()).isEqualTo(Phase.CREEP);
+    answersFor(rate, 5);
+    assertThat(rate.rate(now)).isCloseTo((fit + 0.99 * x) / 2, within(x / 100));
   }
 
   @Test
