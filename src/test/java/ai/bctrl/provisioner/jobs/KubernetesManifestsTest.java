@@ -122,7 +122,9 @@ class KubernetesManifestsTest {
     List<String> args = provisioner(pod).getArgs();
     assertThat(arg(args, "--shard")).isEqualTo("$(JOB_COMPLETION_INDEX)/" + n);
     assertThat(arg(args, "--ledger")).isEqualTo(mountPath(pod, "ledgers") + "/backfill.shard-$(JOB_COMPLETION_INDEX)-of-" + n + ".ledger.csv");
-    assertThat(arg(args, "--summary")).contains("shard-$(JOB_COMPLETION_INDEX)-of-" + n);
+    assertThat(arg(args, "--summary")).isEqualTo(mountPath(pod, "ledgers") + "/backfill.shard-$(JOB_COMPLETION_INDEX)-of-" + n + ".summary.json");
+    assertThat(arg(args, "--report")).as("each shard's report beside its ledger")
+        .isEqualTo(mountPath(pod, "ledgers") + "/backfill.shard-$(JOB_COMPLETION_INDEX)-of-" + n + ".report.html");
     assertThat(arg(args, "--batch")).matches("[A-Za-z0-9._@/-]+");
     // the nightly job's total rate, split evenly
     double total = Double.parseDouble(definition().getProperty("RATE")) * 2;

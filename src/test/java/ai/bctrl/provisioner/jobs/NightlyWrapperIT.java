@@ -259,6 +259,13 @@ class NightlyWrapperIT {
     assertThat(tonight.values()).allSatisfy(rec -> assertThat(rec.get("outcome")).isEqualTo("created"));
     assertThat(stats.requests(402)).as("the quota was free before tonight's first create").isZero();
     assertThat(stats.activeRuntimes()).isEqualTo(perNight);
+    // one report per night beside its ledger: last night's run, its teardown tonight, tonight's run
+    assertThat(Files.readString(ledgers.resolve("nightly.2026-11-29.report.html")))
+        .contains("<span id=\"outcome-created\">" + perNight + "</span>");
+    assertThat(Files.readString(ledgers.resolve("nightly.2026-11-29.teardown.html")))
+        .contains("<span id=\"outcome-deleted\">" + perNight + "</span>", "<span id=\"exit-code\">0</span>");
+    assertThat(Files.readString(ledgers.resolve("nightly." + NIGHT + ".report.html")))
+        .contains("<span id=\"outcome-created\">" + perNight + "</span>", "<span id=\"exit-code\">0</span>");
     assertThat(r.stderr().indexOf("batch nightly-2026-11-29 torn down")).as("before tonight's run")
         .isPositive().isLessThan(r.stderr().indexOf("batch nightly-" + NIGHT + ", ledger"));
     Map<String, String> prom = metrics(metrics.resolve("provisioner_nightly.prom"));

@@ -268,10 +268,12 @@ class NightlyWrapperTest {
   void deletesLedgersSummariesAndReportsOlderThanKeepDaysByTheDateInTheirName() throws Exception {
     List<String> kept = List.of("nightly.2026-11-28.ledger.csv", "nightly.2026-11-29.summary.json",
         "nightly.2026-11-28.report.html", "nightly.2026-11-29.shard-0-of-2.report.html",
+        "nightly.2026-11-28.teardown.html", "nightly.2026-11-28.teardown.json", "nightly.2026-11-28.torn-down",
         "nightly.2026-11-29.shard-0-of-2.ledger.csv", "nightly.2026-12-01.ledger.csv",
         "other.2026-01-01.ledger.csv", "nightly.2026-01-01.notes.txt", "nightly.lock");
     List<String> deleted = List.of("nightly.2026-11-27.ledger.csv", "nightly.2026-11-27.summary.json",
         "nightly.2026-11-27.report.html", "nightly.2026-11-20.shard-1-of-2.report.html",
+        "nightly.2026-11-27.teardown.html", "nightly.2026-11-27.teardown.json", "nightly.2026-11-27.torn-down",
         "nightly.2025-12-31.ledger.jsonl", "nightly.2026-11-20.shard-1-of-2.ledger.csv",
         "nightly.2026-11-01.ledger.csv.lock");
     for (String name : Stream.concat(kept.stream(), deleted.stream()).toList()) {

@@ -59,7 +59,7 @@ public final class Main {
     cl.setParameterExceptionHandler((ex, args) -> {
       String cmd = ex.getCommandLine().getCommandName();
       String where = ex.getCommandLine() == cl ? "" : " " + cmd;
-      io.err().println("provisioner" + where + ": " + oneLine(ex.getMessage())
+      io.err().println("provisioner" + where + ": " + parameterProblem(ex)
           + "; see 'java -jar provisioner.jar" + where + " --help'");
       return ExitCodes.USAGE;
     });
@@ -77,6 +77,26 @@ public final class Main {
       return code;
     });
     return cl;
+  }
+
+  /**
+   * Picocli's message, on one line without its final period. An unknown option is named alone, with
+   * the nearest real one: picocli would also call the arguments after it unknown (in {@code
+   * --concurency 3 m.csv}, {@code 3} is taken for MANIFEST and {@code m.csv} is left over).
+   */
+  static String parameterProblem(CommandLine.ParameterException ex) {
+    if (ex instanceof CommandLine.UnmatchedArgumentException u) {
+      java.util.List<String> options = u.getUnmatched().stream()
+          .filter(a -> a.startsWith("-") && a.length() > 1).toList();
+      if (!options.isEmpty()) {
+        java.util.List<String> near = u.getSuggestions();
+        return (options.size() == 1 ? "Unknown option: " : "Unknown options: ")
+            + String.join(", ", options.stream().map(o -> "'" + o + "'").toList())
+            + (near.isEmpty() ? "" : " (did you mean " + near.get(0) + "?)");
+      }
+    }
+    String m = oneLine(ex.getMessage());
+    return m.endsWith(".") ? m.substring(0, m.length() - 1) : m;
   }
 
   static int codeOf(Throwable ex) {
@@ -122,7 +142,8 @@ public final class Main {
         "  sandbox [OPTIONS]            serve a simulated bctrl API on localhost",
         "  teardown [OPTIONS] LEDGER    stop and delete the runtimes a ledger records",
         "",
-        "Try:  java -jar provisioner.jar --sandbox sample-data/runtimes.csv",
+        "Try:  export PROXY_PASSWORD=demo-password",
+        "      java -jar provisioner.jar --sandbox sample-data/runtimes.csv",
         "Help: java -jar provisioner.jar help run",
         ""
       },

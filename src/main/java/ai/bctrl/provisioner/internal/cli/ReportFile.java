@@ -106,7 +106,7 @@ final class ReportFile {
    * page). Blocking file I/O, from {@code main}'s thread; a file that cannot be written is told in
    * one line. Nothing without {@code --report}.
    */
-  void write(ReportPage page, Redactor redactor, Io io) {
+  synchronized void write(ReportPage page, Redactor redactor, Io io) {
     if (recorder == null) {
       return;
     }
@@ -119,6 +119,17 @@ final class ReportFile {
           + "); the summary above is complete");
       io.err().flush();
     }
+  }
+
+  /** Why a run ends when {@code e} cut it short: the line the user is told (exit 1). */
+  static String whyFailed(RuntimeException e) {
+    return e instanceof RunFailedException ? Main.oneLine(e.getMessage()) : "internal error: " + Main.describe(e);
+  }
+
+  /** Why a run ends when the watchdog halts it: {@code stop} (its stop's reason, if known) did not end it in time. */
+  static String whyHalted(String stop) {
+    return (stop == null ? "" : stop + "; ") + "it did not stop within its grace and was ended"
+        + " (the next run settles the calls that were in flight)";
   }
 
   /** Why a run that was not stopped early exits with {@code code}. */

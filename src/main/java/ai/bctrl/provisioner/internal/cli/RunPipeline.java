@@ -41,13 +41,14 @@ final class RunPipeline {
   private final RunTally tally;
   private final Watchdog watchdog;
   private final RunStop stop;
+  private final long startNanos = System.nanoTime();
 
   RunPipeline(RunSettings settings, Io io) {
     this.s = settings;
     this.io = io;
     this.report = ReportFile.start(settings.report(), clock.instant(), System::nanoTime);
     this.tally = new RunTally(report::item); // every item the summary counts is in the report too
-    this.watchdog = new Watchdog(io, this::haltCode);
+    this.watchdog = new Watchdog(io, this::haltCode, this::reportHalted);
     this.stop = new RunStop(io, settings.grace(), watchdog);
     redactor.add(settings.apiKey());
   }
@@ -88,11 +89,11 @@ final class RunPipeline {
   }
 
   private int runToEnd() {
-    long startNanos = System.nanoTime();
     String space = s.space() != null ? s.space() : s.sandbox() ? SANDBOX_SPACE : null;
     ManifestOptions manifest = s.manifest().options(s.manifestPath(), space, io);
     checkBeforeLocking(manifest);
     RunResources res = new RunResources(LedgerLock.acquire(s.ledger()), watchdog);
+    boolean started = false;
     try {
       // from here on a signal is a clean stop: the engine sees it (replayed) as soon as it starts
       res.signals(Signals.install(stop::onSignal));
@@ -111,6 +112,7 @@ final class RunPipeline {
             learnedRates == null ? () -> Double.NaN : learnedRates::current));
       }
 
+      started = true;
       drain(pipeline(manifest, shard, skipDone, engine, ledger));
 
       res.endCleanly();
@@ -126,9 +128,28 @@ final class RunPipeline {
       RunReport.print(summary, io, s.summary());
       report.write(s, summary, code, stop.why(), wall, redactor, io);
       return code;
+    } catch (RuntimeException e) {
+      if (started) {
+        reportCutShort(Main.codeOf(e), ReportFile.whyFailed(e)); // what was recorded, and why it ends here
+      }
+      throw e;
     } finally {
       res.close();
     }
+  }
+
+  /** The watchdog's last words: the {@code --report} page of a run that did not stop in time. */
+  private void reportHalted() {
+    reportCutShort(haltCode(), ReportFile.whyHalted(stop.why()));
+  }
+
+  /**
+   * The {@code --report} page of a run cut short by an internal error or by the watchdog: what was
+   * recorded until now, with the exit code the process ends with. Blocking file I/O, on {@code
+   * main}'s thread or the watchdog's.
+   */
+  private void reportCutShort(int code, String why) {
+    report.write(s, tally.summary(), code, why, Duration.ofNanos(System.nanoTime() - startNanos), redactor, io);
   }
 
   /** The exit code of a run the watchdog must end: the stop's, with items still in doubt. */

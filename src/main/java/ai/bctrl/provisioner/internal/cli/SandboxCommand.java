@@ -82,9 +82,15 @@ final class SandboxCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     SandboxConfig config = config();
+    SandboxServer server;
+    try {
+      server = SandboxServer.start(config);
+    } catch (IllegalStateException e) { // the port cannot be bound: one line that says so, and what to do
+      throw new UsageException(e.getMessage());
+    }
     CountDownLatch stop = new CountDownLatch(1);
     Signals signals = Signals.install((name, n) -> stop.countDown());
-    try (SandboxServer server = SandboxServer.start(config)) {
+    try (server) {
       io.out().println(server.banner());
       io.out().flush();
       stop.await();
@@ -125,8 +131,25 @@ final class SandboxCommand implements Callable<Integer> {
           .seed(seed)
           .build();
     } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new UsageException(e.getMessage());
+      throw new UsageException(flagged(e.getMessage()));
     }
+  }
+
+  /** The config's names for its settings, and the flags that set them; longer names first. */
+  private static final String[][] FLAGS = {
+    {"rate schedule", "--rate-schedule"}, {"fault rate", "--fault-rate"}, {"max active", "--max-active"},
+    {"api key", "--api-key"}, {"latency", "--latency"}, {"port", "--port"}, {"rate", "--rate"},
+    {"burst", "--burst"}, {"hold", "--hold"},
+  };
+
+  /** {@code "burst must be >= 1 but was 0"} as {@code "--burst must be >= 1 but was 0"}: the flag a user wrote. */
+  static String flagged(String message) {
+    for (String[] f : FLAGS) {
+      if (message.startsWith(f[0] + " ")) {
+        return f[1] + message.substring(f[0].length());
+      }
+    }
+    return message;
   }
 
   static SandboxConfig.Latency latency(String spec) {

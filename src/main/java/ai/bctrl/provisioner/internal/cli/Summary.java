@@ -40,6 +40,24 @@ final class Summary {
   private String manifest;
   private String ledger;
   private List<LearnedRate> learnedRates;
+  /** Items ended {@code failed} or {@code unknown}, by error code: a count and the first message. */
+  private final Map<String, ErrorCount> errors = new LinkedHashMap<>();
+  private long errorsUntallied;
+
+  /** One error code's items, and the message of the first. */
+  private static final class ErrorCount {
+    final String first;
+    long count;
+
+    ErrorCount(String first) {
+      this.first = first;
+    }
+  }
+
+  /** Error codes told apart; an API has a few dozen, so more is a sign of codes made up per item. */
+  static final int MAX_ERROR_CODES = 100;
+  /** Error codes shown in the text, the commonest first. */
+  static final int ERROR_LINES = 3;
 
   /** Retries by cause, as the engine counts them. */
   record Retries(long rateLimited, long server5xx, long timeout, long reset, long other) {
@@ -86,6 +104,18 @@ final class Summary {
   synchronized void add(ItemResult r) {
     outcomes.merge(r.outcome(), 1L, Long::sum);
     attempts += r.attempts();
+    if ((r.outcome() == Outcome.FAILED || r.outcome() == Outcome.UNKNOWN) && r.errorCode() != null) {
+      ErrorCount e = errors.get(r.errorCode());
+      if (e == null && errors.size() < MAX_ERROR_CODES) {
+        e = new ErrorCount(r.error() == null ? "" : r.error());
+        errors.put(r.errorCode(), e);
+      }
+      if (e != null) {
+        e.count++;
+      } else {
+        errorsUntallied++;
+      }
+    }
     if (r.attempts() > 0) {
       latencies.record(Math.max(0, r.latencyMs()));
       latencyCount++;
@@ -219,6 +249,7 @@ final class Summary {
       sb.append("  latency    no calls made\n");
     }
     sb.append("  wall time  ").append(Durations.format(wall)).append('\n');
+    renderErrors(sb);
     if (stoppedBecause != null) {
       sb.append("  stopped    ").append(stoppedBecause).append('\n');
     }
@@ -226,6 +257,35 @@ final class Summary {
       sb.append("  exit code  ").append(exitCode).append('\n');
     }
     return sb.toString();
+  }
+
+  /**
+   * Why items are not done: the commonest error codes of items ended {@code failed} or {@code
+   * unknown}, each with its count and first message, so that a run whose every item failed the
+   * same way (a base URL where nothing answers) says why without opening the ledger. Invalid rows
+   * were told as they were read, aborted items by the stop.
+   */
+  private void renderErrors(StringBuilder sb) {
+    List<Map.Entry<String, ErrorCount>> byCount = new java.util.ArrayList<>(errors.entrySet());
+    byCount.sort((a, b) -> Long.compare(b.getValue().count, a.getValue().count)); // stable: first seen first
+    long rest = errorsUntallied;
+    int restCodes = 0;
+    for (int i = 0; i < byCount.size(); i++) {
+      Map.Entry<String, ErrorCount> e = byCount.get(i);
+      if (i < ERROR_LINES) {
+        sb.append(i == 0 ? "  errors     " : "             ").append(e.getValue().count).append(' ').append(e.getKey())
+            .append(", first: ").append(e.getValue().first).append('\n');
+      } else {
+        rest += e.getValue().count;
+        restCodes++;
+      }
+    }
+    if (rest > 0) {
+      sb.append("             and ").append(rest).append(rest == 1 ? " more item" : " more items")
+          .append(errorsUntallied > 0 ? " with other codes"
+              : " with " + restCodes + (restCodes == 1 ? " other code" : " other codes"))
+          .append("; each item's error is in the ledger\n");
+    }
   }
 
   /** With {@code --rate auto}: one line per space (the first {@value #LEARNED_RATE_LINES}); teardown's summary too. */

@@ -35,6 +35,7 @@ final class TeardownPipeline {
   private final TeardownTally tally;
   private final Watchdog watchdog;
   private final RunStop stop;
+  private final long startNanos = System.nanoTime();
 
   TeardownPipeline(TeardownSettings settings, Io io) {
     this.s = settings;
@@ -42,7 +43,7 @@ final class TeardownPipeline {
     this.report = ReportFile.start(settings.report(), clock.instant(), System::nanoTime,
         TeardownReport.done(settings.keepStopped()));
     this.tally = new TeardownTally(settings.keepStopped(), io.err(), report::item); // each runtime's end: --report
-    this.watchdog = new Watchdog(io, this::haltCode);
+    this.watchdog = new Watchdog(io, this::haltCode, this::reportHalted);
     this.stop = new RunStop(io, settings.grace(), watchdog);
     redactor.add(settings.apiKey());
   }
@@ -76,10 +77,10 @@ final class TeardownPipeline {
   }
 
   private int runToEnd() {
-    long startNanos = System.nanoTime();
     TeardownCommand.requireLedger(s.ledger());           // no lock file beside a ledger that is not there
     RunResources res = new RunResources(lock(), watchdog);
     Scheduler ledgerThread = Schedulers.newSingle("ledger-writer", true);
+    boolean started = false;
     try {
       res.signals(Signals.install(stop::onSignal));
       LedgerState state = load();
@@ -102,6 +103,7 @@ final class TeardownPipeline {
             .withLearnedRate(learnedRates == null ? Double.NaN : learnedRates.current())));
       }
 
+      started = true;
       drain(pipeline(targets, engine, ledger, ledgerThread));
 
       res.endCleanly();
@@ -116,10 +118,30 @@ final class TeardownPipeline {
       report.write(TeardownReport.page(s, tally, report.startedAt(), wall, code, stop.why(),
           "provisioner " + ReportFile.version()), redactor, io);
       return code;
+    } catch (RuntimeException e) {
+      if (started) {
+        reportCutShort(Main.codeOf(e), ReportFile.whyFailed(e)); // what was recorded, and why it ends here
+      }
+      throw e;
     } finally {
       res.close();
       ledgerThread.dispose();
     }
+  }
+
+  /** The watchdog's last words: the {@code --report} page of a teardown that did not stop in time. */
+  private void reportHalted() {
+    reportCutShort(haltCode(), ReportFile.whyHalted(stop.why()));
+  }
+
+  /**
+   * The {@code --report} page of a teardown cut short by an internal error or by the watchdog: what
+   * was recorded until now, with the exit code the process ends with. Blocking file I/O, on {@code
+   * main}'s thread or the watchdog's.
+   */
+  private void reportCutShort(int code, String why) {
+    report.write(TeardownReport.page(s, tally, report.startedAt(), Duration.ofNanos(System.nanoTime() - startNanos),
+        code, why, "provisioner " + ReportFile.version()), redactor, io);
   }
 
   /** The ledger's lock; held by a live run or teardown: exit 64. */

@@ -524,15 +524,25 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
     }
     if (e instanceof ConnectException || e instanceof ConnectTimeoutException || e instanceof UnknownHostException
         || e instanceof NoRouteToHostException) {
-      return new TransportException(TransportException.Kind.CONNECT, false, "could not connect: " + e.getMessage(), e);
+      return new TransportException(TransportException.Kind.CONNECT, false, "could not connect: " + messageOf(e), e);
+    }
+    if (e instanceof java.nio.channels.UnresolvedAddressException) { // thrown before connecting, without a message
+      return new TransportException(TransportException.Kind.CONNECT, false,
+          "could not connect: the address cannot be resolved", e);
     }
     if (e instanceof javax.net.ssl.SSLException) {
-      return new TransportException(TransportException.Kind.OTHER, written, "TLS failed: " + e.getMessage(), e);
+      return new TransportException(TransportException.Kind.OTHER, written, "TLS failed: " + messageOf(e), e);
     }
     if (e instanceof PrematureCloseException || e instanceof ClosedChannelException || e instanceof IOException) {
       return new TransportException(TransportException.Kind.RESET, written,
           written ? "connection closed after the request was sent" : "connection closed before the request was sent", e);
     }
-    return new TransportException(TransportException.Kind.OTHER, written, String.valueOf(e.getMessage()), e);
+    return new TransportException(TransportException.Kind.OTHER, written, messageOf(e), e);
+  }
+
+  /** What a user can read of {@code e}: its message, or its kind when it has none (never "null"). */
+  private static String messageOf(Throwable e) {
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
   }
 }

@@ -310,7 +310,7 @@ final class Teardown implements Engine.Closing {
         return Mono.error(new RunControl.Stopped());
       case PERMANENT:
       default:
-        return Mono.just(result(t, Outcome.FAILED, v.errorCode(), c.verb + " answered " + v.message()));
+        return Mono.just(result(t, Outcome.FAILED, v.errorCode(), told(c, v)));
     }
   }
 
@@ -321,7 +321,7 @@ final class Teardown implements Engine.Closing {
     }
     Duration maxRetryAfter = engine.cfg.maxRetryAfter();
     if (v.retryAfter() != null && v.retryAfter().compareTo(maxRetryAfter) > 0) {
-      return Mono.just(result(t, Outcome.FAILED, v.errorCode(), t.call.verb + " answered " + v.message()
+      return Mono.just(result(t, Outcome.FAILED, v.errorCode(), told(t.call, v)
           + "; Retry-After " + v.retryAfter().toSeconds() + "s is longer than the " + maxRetryAfter.toSeconds()
           + "s the provisioner waits"));
     }
@@ -351,8 +351,13 @@ final class Teardown implements Engine.Closing {
     };
   }
 
+  /** {@code "stop answered <the API's message>"}, or {@code "stop failed: <why>"} when no answer came. */
+  private static String told(Call c, CallVerdict v) {
+    return c.verb + (v.httpStatus() == null ? " failed: " : " answered ") + v.message();
+  }
+
   private ItemResult exhausted(Target t, CallVerdict v) {
-    return result(t, Outcome.FAILED, v.errorCode(), t.call.verb + " answered " + v.message() + " (after "
+    return result(t, Outcome.FAILED, v.errorCode(), told(t.call, v) + " (after "
         + t.counted(t.call, 0) + " " + t.call.verb + " calls)");
   }
 

@@ -303,6 +303,49 @@ class MainTest {
   }
 
   @Test
+  void sandboxNamesTheFlagOfABadValue() {
+    assertOneLineUsageError(run("sandbox", "--burst", "0"), "provisioner: --burst must be >= 1 but was 0");
+    err.getBuffer().setLength(0);
+    assertOneLineUsageError(run("sandbox", "--fault-rate", "2"), "provisioner: --fault-rate must be 0..1 but was 2.0");
+    err.getBuffer().setLength(0);
+    assertOneLineUsageError(run("sandbox", "--port", "70000"), "provisioner: --port must be 0..65535 but was 70000");
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void sandboxOnAPortInUseIsAUsageErrorNotAnInternalOne() throws IOException {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      int code = run("sandbox", "--port", String.valueOf(taken.getLocalPort()));
+      assertThat(code).isEqualTo(64);
+      assertThat(err.toString()).startsWith("provisioner: sandbox cannot listen on 127.0.0.1:" + taken.getLocalPort())
+          .endsWith("; choose another --port (0 = any free port)\n").hasLineCount(1)
+          .doesNotContain("internal error").doesNotContain("PROVISIONER_DEBUG");
+    }
+  }
+
+  @Test
+  void aMisspelledOptionIsNamedAloneWithTheNearestRealOne() {
+    // picocli takes "3" for MANIFEST and then calls m.csv an unknown option too
+    assertOneLineUsageError(run("--concurency", "3", "m.csv"),
+        "provisioner run: Unknown option: '--concurency' (did you mean --concurrency?); "
+            + "see 'java -jar provisioner.jar run --help'");
+  }
+
+  @Test
+  void anUnknownHelpTopicIsOneCleanLine() {
+    assertOneLineUsageError(run("help", "nosuch"),
+        "provisioner: Unknown subcommand 'nosuch'; see 'java -jar provisioner.jar --help'");
+  }
+
+  @Test
+  void theUsagesFirstSuggestionSetsThePasswordTheSampleManifestNeeds() {
+    run();
+    assertThat(err.toString())
+        .contains("Try:  export PROXY_PASSWORD=demo-password\n"
+            + "      java -jar provisioner.jar --sandbox sample-data/runtimes.csv\n");
+  }
+
+  @Test
   void aBadBatchIsAUsageErrorNamingTheFlag() {
     assertThat(run("m.csv", "--batch", "a:b")).isEqualTo(64);
     assertThat(err.toString()).startsWith("provisioner: --batch must be").hasLineCount(1);

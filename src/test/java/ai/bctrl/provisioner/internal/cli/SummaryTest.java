@@ -91,4 +91,50 @@ class SummaryTest {
     one.learnedRates(java.util.List.of(new Summary.LearnedRate("sp_a", 20, 10, 40, 100, 1)));
     assertThat(one.render()).contains("  learned    settled at 20.0/s (lowest 10.0, highest 40.0); 1 of 100 calls");
   }
+
+  static ItemResult failing(Outcome o, String code, String error) {
+    return new ItemResult("k", 1, "s", null, o, null, null, null, code, error, 0, 0, Instant.EPOCH);
+  }
+
+  @Test
+  void namesTheErrorsOfItemsNotDoneByCodeWithACountAndTheFirstMessage() {
+    // a base URL where nothing answers ends every item unknown: the summary must say why
+    Summary s = new Summary();
+    for (int i = 0; i < 3; i++) {
+      s.add(failing(Outcome.UNKNOWN, "provisioner.unsettled",
+          "listing space s failed 5 times, last: could not connect: Connection refused " + i));
+    }
+    s.add(failing(Outcome.FAILED, "request.invalid", "Invalid request (requestId req_1)"));
+    s.add(failing(Outcome.INVALID, "provisioner.invalid_row", "told on its own line as it was read"));
+    s.add(failing(Outcome.ABORTED, "provisioner.aborted", "told by the stopped line"));
+    s.finish(Duration.ofSeconds(1), null, 2);
+    assertThat(s.render()).contains("  wall time  1s\n"
+        + "  errors     3 provisioner.unsettled, first: listing space s failed 5 times, last: could not connect: "
+        + "Connection refused 0\n"
+        + "             1 request.invalid, first: Invalid request (requestId req_1)\n"
+        + "  exit code  2\n");
+    assertThat(s.render()).doesNotContain("invalid_row").doesNotContain("provisioner.aborted");
+  }
+
+  @Test
+  void showsTheThreeCommonestErrorCodesAndSaysWhereTheRestAre() {
+    Summary s = new Summary();
+    for (int c = 1; c <= 5; c++) {
+      for (int i = 0; i < c; i++) {
+        s.add(failing(Outcome.FAILED, "code." + c, "message " + c));
+      }
+    }
+    s.add(r(Outcome.FAILED, 1, 10)); // no code: nothing to show
+    assertThat(s.render()).contains("  errors     5 code.5, first: message 5\n"
+        + "             4 code.4, first: message 4\n"
+        + "             3 code.3, first: message 3\n"
+        + "             and 3 more items with 2 other codes; each item's error is in the ledger\n");
+  }
+
+  @Test
+  void aRunWithoutErrorsHasNoErrorsLine() {
+    Summary s = new Summary();
+    s.add(r(Outcome.CREATED, 1, 100));
+    assertThat(s.render()).doesNotContain("errors");
+  }
 }

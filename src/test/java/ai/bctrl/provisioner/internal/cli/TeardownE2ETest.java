@@ -51,13 +51,107 @@ class TeardownE2ETest {
 
   int cli(String... args) {
     err = new StringWriter();
+    return cli(new PrintWriter(err, true), sandbox.apiKey(), args);
+  }
+
+  int cli(PrintWriter stderr, String apiKey, String... args) {
     Map<String, String> env = new HashMap<>();
-    env.put("BCTRL_API_KEY", sandbox.apiKey());
+    env.put("BCTRL_API_KEY", apiKey);
     env.put("BCTRL_BASE_URL", sandbox.baseUrl().toString());
     env.put("BCTRL_SPACE_ID", "space-e2e");
-    Io io = new Io(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
+    Io io = new Io(new PrintWriter(new StringWriter(), true), stderr,
         new ByteArrayInputStream(new byte[0]), env, dir, false);
     return Main.execute(args, io);
+  }
+
+  /** Provisions {@code n} runtimes in space-e2e (no faults); returns the ledger. */
+  Path provision(int n) throws IOException {
+    Files.writeString(dir.resolve("m.csv"), "key,count\nweb," + n + "\n");
+    assertThat(cli("run", "m.csv", "--quiet", "--rate", "0")).as(err.toString()).isZero();
+    return dir.resolve("m.ledger.csv");
+  }
+
+  @Test
+  void aRuntimeWhoseTeardownFailsKeepsItsRecordIsToldAndCountedExits2AndTheNextTeardownPicksItUp()
+      throws IOException {
+    Path ledger = provision(4);
+    Map<String, ItemResult> before = last(ledger);
+    sandbox.reconfigure(sandbox.config().toBuilder().faults(Map.of(FaultKind.HTTP_503, 1.0)).build());
+
+    int code = cli("teardown", ledger.toString(), "--yes", "--quiet", "--rate", "0", "--max-attempts", "2",
+        "--summary", "t.json", "--report", "t.html");
+
+    assertThat(code).as(err.toString()).isEqualTo(2);
+    assertThat(last(ledger)).as("no record for a runtime not torn down").isEqualTo(before);
+    assertThat(sandbox.stats().stopsByRuntime()).isEmpty();
+    assertThat(sandbox.stats().runtimes()).isEqualTo(4);
+    for (ItemResult r : before.values()) {
+      assertThat(err.toString()).contains("provisioner: not torn down: " + r.key() + " (runtime " + r.runtimeId()
+          + ", space space-e2e): ");
+    }
+    assertThat(err.toString()).contains("0 deleted, 4 failed, 0 aborted", "exit code  2");
+    String json = Files.readString(dir.resolve("t.json"));
+    assertThat(json).contains("\"failed\" : 4", "\"exitCode\" : 2", before.get("web#3").runtimeId());
+    String html = Files.readString(dir.resolve("t.html"));
+    assertThat(ReportFileTest.text(html, "exit-code")).isEqualTo("2");
+    assertThat(ReportFileTest.text(html, "outcome-failed")).isEqualTo("4");
+
+    sandbox.reconfigure(sandbox.config().toBuilder().faults(Map.of()).build());
+    assertThat(cli("teardown", ledger.toString(), "--yes", "--rate", "0")).as(err.toString()).isZero();
+    assertThat(err.toString()).as("progress, as a run shows it").contains("progress: [####################] 4/4");
+    assertThat(sandbox.stats().deletesByRuntime().keySet()).isEqualTo(ids(before));
+    assertThat(last(ledger).values()).extracting(ItemResult::outcome).containsOnly(Outcome.DELETED);
+  }
+
+  @Test
+  void theDeadlineStopsATeardownWithExit3AndItsReportAndTheNextOneFinishes() throws IOException {
+    Path ledger = provision(20);
+
+    int code = cli("teardown", ledger.toString(), "--yes", "--quiet", "--rate", "4", "--deadline", "1s",
+        "--grace", "1s", "--report", "t.html");
+
+    assertThat(code).as(err.toString()).isEqualTo(3);
+    assertThat(err.toString()).contains("the --deadline of 1s passed", "exit code  3");
+    assertThat(sandbox.stats().deletesByRuntime().size()).as("cut short").isLessThan(20);
+    String html = Files.readString(dir.resolve("t.html"));
+    assertThat(ReportFileTest.text(html, "exit-code")).isEqualTo("3");
+    assertThat(ReportFileTest.text(html, "exit-why")).isEqualTo("the --deadline of 1s passed");
+
+    assertThat(cli("teardown", ledger.toString(), "--yes", "--quiet", "--rate", "0")).as(err.toString()).isZero();
+    assertThat(sandbox.stats().deletesByRuntime()).hasSize(20);
+    assertThat(sandbox.stats().runtimes()).isZero();
+  }
+
+  @Test
+  void aRejectedKeyStopsTheTeardownWithExit3AndChangesNothing() throws IOException {
+    Path ledger = provision(3);
+    Map<String, ItemResult> before = last(ledger);
+    err = new StringWriter();
+
+    int code = cli(new PrintWriter(err, true), "sk_wrong_key", "teardown", ledger.toString(), "--yes", "--quiet",
+        "--report", "t.html");
+
+    assertThat(code).as(err.toString()).isEqualTo(3);
+    assertThat(err.toString()).contains("exit code  3").doesNotContain("sk_wrong_key");
+    assertThat(sandbox.stats().requests(401)).isPositive();
+    assertThat(sandbox.stats().runtimes()).isEqualTo(3);
+    assertThat(last(ledger)).isEqualTo(before);
+    assertThat(ReportFileTest.text(Files.readString(dir.resolve("t.html")), "exit-code")).isEqualTo("3");
+  }
+
+  @Test
+  void anInternalErrorMidTeardownStillLeavesItsReportWithExit1() throws IOException {
+    Path ledger = provision(4);
+    sandbox.reconfigure(sandbox.config().toBuilder().faults(Map.of(FaultKind.HTTP_503, 1.0)).build());
+    err = new StringWriter();
+
+    int code = cli(ReportFileTest.failingOnce(err, "not torn down"), sandbox.apiKey(), "teardown", ledger.toString(),
+        "--yes", "--quiet", "--rate", "0", "--max-attempts", "1", "--concurrency", "1", "--report", "t.html");
+
+    assertThat(code).as(err.toString()).isEqualTo(1);
+    String html = Files.readString(dir.resolve("t.html"));
+    assertThat(ReportFileTest.text(html, "exit-code")).isEqualTo("1");
+    assertThat(ReportFileTest.text(html, "exit-why")).startsWith("internal error: IllegalStateException");
   }
 
   static Map<String, ItemResult> last(Path ledger) {

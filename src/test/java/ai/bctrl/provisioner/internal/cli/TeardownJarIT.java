@@ -131,7 +131,7 @@ class TeardownJarIT {
     provision(12);
     Files.writeString(ledger, "api#3,3,space-b,,deleted,rt_x,,404,,,1,2,2026-12-01T00:00:00Z\n"
         + "gone,9,space-b,,aborted,,,,,,1,2,2026-12-01T00:00:00Z\n", java.nio.file.StandardOpenOption.APPEND);
-    long listings = sandbox.stats().listRequests();
+    List<Object> requestsBefore = requestsSeen();
     String plan = """
         teardown plan for m.ledger.csv: 23 runtimes to stop and delete, in 2 spaces
           by space and status:
@@ -154,9 +154,16 @@ class TeardownJarIT {
     assertThat(dry.stdout()).startsWith("teardown plan for m.ledger.csv: 23 runtimes to stop (and keep stopped), in 2 spaces\n");
     assertThat(dry.stderr()).isEmpty();
 
+    assertThat(requestsSeen()).as("no request at all, of any kind, answered or not").isEqualTo(requestsBefore);
     assertThat(teardownCalls()).isZero();
-    assertThat(sandbox.stats().listRequests()).isEqualTo(listings);
     assertThat(dir.resolve("m.ledger.csv.lock")).doesNotExist();
+  }
+
+  /** Everything the sandbox counts of the requests it received: by route, and by the status answered. */
+  List<Object> requestsSeen() {
+    SandboxStats st = sandbox.stats();
+    return List.of(st.createRequests(), st.listRequests(), st.stopRequests(), st.deleteRequests(),
+        st.requestsByStatus());
   }
 
   @Test
@@ -197,12 +204,15 @@ class TeardownJarIT {
   @Test
   void sigtermExits143AndTheLedgerHoldsEveryStopAndDeleteThatHappened() throws Exception {
     provision(30);
-    Run run = start("m.ledger.csv", "--yes", "--rate", "8", "--grace", "5s");
+    Run run = start("m.ledger.csv", "--yes", "--rate", "8", "--grace", "5s", "--report", "t.html");
     awaitCalls(10);
     run.process().destroy();
 
     assertThat(run.exit(LONG)).as(run.stderr()).isEqualTo(143);
     assertThat(run.stderr()).contains("SIGTERM", "summary:", "exit code  143");
+    assertThat(text(dir.resolve("t.html"))).as("the report of a teardown stopped by SIGTERM")
+        .contains("<span id=\"exit-code\">143</span> <span id=\"exit-why\">interrupted by SIGTERM</span>")
+        .doesNotContain(KEY);
     assertThat(dir.resolve("m.ledger.csv.lock")).as("removed on a signal").doesNotExist();
     SandboxStats st = sandbox.stats();
     Map<String, Outcome> byId = last().values().stream()

@@ -184,6 +184,20 @@ class BctrlClientTest {
   }
 
   @Test
+  void aTransportFailureWithoutAMessageSaysWhatItWasNeverNull() {
+    // Reactor Netty leaves the address of a one-digit port unresolved; NIO then throws without a message
+    TransportException unresolved = BctrlClient.transportError(new java.nio.channels.UnresolvedAddressException(),
+        false, false);
+    assertThat(unresolved.kind()).isEqualTo(TransportException.Kind.CONNECT);
+    assertThat(unresolved.requestWritten()).isFalse();
+    assertThat(unresolved.getMessage()).isEqualTo("could not connect: the address cannot be resolved");
+    TransportException other = BctrlClient.transportError(new IllegalStateException(), true, true);
+    assertThat(other.getMessage()).isEqualTo("IllegalStateException");
+    assertThat(BctrlClient.transportError(new IllegalStateException("bad frame"), true, true).getMessage())
+        .isEqualTo("bad frame");
+  }
+
+  @Test
   void aRefusedConnectionIsAConnectFailureNothingWasSent() throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {

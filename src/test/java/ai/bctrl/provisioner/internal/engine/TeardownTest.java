@@ -350,6 +350,17 @@ class TeardownTest {
   }
 
   @Test
+  void aCallThatGotNoAnswerIsToldAsFailedNotAsAnswered() {
+    api.add("rt_a", "a", RuntimeStatus.ACTIVE);
+    api.override = (call, n) -> Mono.delay(LATENCY, vts).then(Mono.error(new TransportException(
+        TransportException.Kind.CONNECT, false, "could not connect: Connection refused", null)));
+    Run r = teardown(engine(settings().maxAttempts(3)), false, created("a")).advance(Duration.ofSeconds(5));
+
+    assertThat(r.of("a")).containsExactly(Outcome.FAILED);
+    assertThat(r.last("a").error()).isEqualTo("stop failed: could not connect: Connection refused (after 3 stop calls)");
+  }
+
+  @Test
   void aNotFoundWithoutItsCodeIsAFailureNeverAnotherDeletedRuntime() {
     api.add("rt_a", "a", RuntimeStatus.ACTIVE);
     api.override = (call, n) -> after(LATENCY, error(404, null, null));
@@ -444,6 +455,39 @@ class TeardownTest {
 
     assertThat(events).containsExactly("start a 1", "end 200 SUCCEEDED", "item stopped", "start a 2",
         "end 200 SUCCEEDED", "item deleted");
+  }
+
+  @Test
+  void aFixedRateSpacesTheStartsOfStopAndDeleteCalls() {
+    IntStream.range(0, 3).forEach(i -> api.add("rt_" + i, "" + i, RuntimeStatus.ACTIVE));
+    Run r = teardown(engine(settings().rate(2)), false, created("0"), created("1"), created("2"));
+
+    r.advance(Duration.ofMillis(1200));
+    assertThat(api.calls).as("one start every half second: at 0, 0.5 s and 1 s").hasSize(3);
+    r.advance(Duration.ofSeconds(2));
+    assertThat(api.calls).hasSize(6);
+    assertThat(r.completed).isTrue();
+  }
+
+  @Test
+  void aTeardownIsColdAndCancellingItCancelsItsCallsInFlight() {
+    api.add("rt_a", "a", RuntimeStatus.ACTIVE);
+    api.add("rt_b", "b", RuntimeStatus.ACTIVE);
+    api.override = (call, n) -> after(Duration.ofSeconds(30), new Reply(200, null, null, "req", null));
+    Flux<ItemResult> teardown = engine(settings()).teardown(Flux.just(created("a"), created("b")), Flux.never(),
+        false);
+    vts.advanceTimeBy(Duration.ofSeconds(1));
+    assertThat(api.calls).as("nothing before subscription").isEmpty();
+
+    Run r = new Run(teardown).advance(Duration.ofMillis(100));
+    assertThat(api.calls).containsExactlyInAnyOrder("stop rt_a", "stop rt_b");
+    assertThat(api.inFlight.get()).isEqualTo(2);
+    r.subscription.dispose();
+
+    assertThat(api.inFlight.get()).as("both calls cancelled").isZero();
+    r.advance(Duration.ofMinutes(1));
+    assertThat(r.results).as("a cancelled runtime gets no result").isEmpty();
+    assertThat(api.calls).hasSize(2);
   }
 
   @Test

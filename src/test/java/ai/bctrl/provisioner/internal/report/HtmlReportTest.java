@@ -8,7 +8,10 @@ import ai.bctrl.provisioner.RetryCause;
 import ai.bctrl.provisioner.internal.report.ReportRecorder.CallEnd;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -90,6 +93,44 @@ class HtmlReportTest {
     while (urls.find()) {
       assertThat(urls.group()).isIn("https://api.bctrl.ai", "http://www.w3.org/2000/svg");
     }
+  }
+
+  @Test
+  void outcomesAreShownBySpaceAndErrorsByCodeWithACountAndAnExampleMessage() {
+    someRun();
+    rec.item(new ItemResult("c", 4, "space-b", null, Outcome.FAILED, null, null, 400, "runtime.invalid_proxy",
+        "a later message, not shown", 1, 90, Instant.EPOCH));
+    String html = render(2, "2 items are not done");
+
+    assertThat(spaceRow(html, "space-a")).containsEntry("created", "1").containsEntry("failed", "0")
+        .containsEntry("total", "1");
+    assertThat(spaceRow(html, "space-b")).containsEntry("created", "0").containsEntry("failed", "2")
+        .containsEntry("total", "2");
+    assertThat(spaceRow(html, "all spaces")).containsEntry("created", "1").containsEntry("failed", "2");
+    assertThat(html).contains("<tr><td class=\"code\">runtime.invalid_proxy</td><td class=\"n\">2</td>"
+        + "<td class=\"msg\">proxy password *** refused &lt;script&gt;alert(1)&lt;/script&gt;</td></tr>")
+        .doesNotContain("a later message");
+  }
+
+  /** The outcomes-by-space table's row for {@code space}, as column name to the count shown. */
+  static Map<String, String> spaceRow(String html, String space) {
+    Matcher table = Pattern.compile("<section class=\"panel\" id=\"by-space\">[\\s\\S]*?</section>").matcher(html);
+    assertThat(table.find()).as("the outcomes-by-space table").isTrue();
+    List<String> columns = new ArrayList<>();
+    Matcher th = Pattern.compile("<th class=\"n\">(?:<i[^>]*></i>)?([a-z]+)</th>").matcher(table.group());
+    while (th.find()) {
+      columns.add(th.group(1));
+    }
+    Matcher row = Pattern.compile("<tr><td class=\"space\">" + Pattern.quote(space) + "</td>(.*?)</tr>")
+        .matcher(table.group());
+    assertThat(row.find()).as("a row for %s", space).isTrue();
+    Matcher td = Pattern.compile("<td class=\"n[^\"]*\">([^<]*)</td>").matcher(row.group(1));
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String c : columns) {
+      assertThat(td.find()).as("a %s cell for %s", c, space).isTrue();
+      out.put(c, td.group(1));
+    }
+    return out;
   }
 
   @Test

@@ -142,24 +142,34 @@ class ReportRecorderTest {
   }
 
   /**
-   * Constant memory: a hundred times more items and calls over the same ten minutes (about a
-   * million events: each item's call start, call end, retry and end) make a report of the same
-   * size, give or take the digits of bigger counts; what is held is bounded by the seconds,
-   * spaces and codes, never by the items.
+   * Constant memory: a million items (each with its call's start and end, a retry for one in ten,
+   * and its end: about three million events) make a report of the same size as a hundred items over
+   * the same hundred seconds, give or take the digits of bigger counts. What is held and drawn is
+   * bounded by the seconds (one bucket each, then wider ones), the spaces and the codes, never by
+   * the items; a quiet second costs less than a busy one, so a run never outgrows a busy run of
+   * the same length.
    */
   @Test
-  void aMillionEventsMakeAReportOfTheSameSizeAsTenThousand() {
-    String small = reportOf(3_300, 600, null);
+  void aMillionItemsMakeAReportOfTheSameSizeAsAHundredOverTheSameSeconds() {
+    String hundred = reportOf(100, 100, null);
     ReportRecorder[] held = new ReportRecorder[1];
-    String large = reportOf(330_000, 600, held);
-    assertThat(large.length()).isLessThan(small.length() * 5 / 4);
-    assertThat(large.length()).isLessThan(600_000);
+    String million = reportOf(1_000_000, 100, held);
+    assertThat((double) million.length()).as("%d vs %d characters", million.length(), hundred.length())
+        .isBetween(hundred.length() * 0.8, hundred.length() * 1.25);
     ReportData d = held[0].data();
-    assertThat(d.timeline().buckets()).isBetween(600, 601);
+    assertThat(d.timeline().buckets()).isBetween(100, 101);
     assertThat(d.bySpace()).hasSize(2);
     assertThat(d.errors()).hasSize(1);
     assertThat(d.answers()).hasSize(2);
-    assertThat(d.items()).isEqualTo(330_000);
+    assertThat(d.items()).isEqualTo(1_000_000);
+
+    // ten hours: no more buckets than the timeline holds, 32 s each, and a million items still
+    // make the page of a hundred thousand
+    String tenHours = reportOf(100_000, 36_000, null);
+    String tenHoursMillion = reportOf(1_000_000, 36_000, held);
+    assertThat(held[0].data().timeline().buckets()).isLessThanOrEqualTo(Timeline.DEFAULT_CAPACITY);
+    assertThat(held[0].data().timeline().bucketSeconds()).isEqualTo(32.0);
+    assertThat((double) tenHoursMillion.length()).isBetween(tenHours.length() * 0.8, tenHours.length() * 1.25);
   }
 
   private static String reportOf(int items, int seconds, ReportRecorder[] held) {
