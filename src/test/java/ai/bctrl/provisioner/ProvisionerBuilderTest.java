@@ -56,4 +56,24 @@ class ProvisionerBuilderTest {
         .hasMessage("apiKey must be set");
     assertThatThrownBy(() -> valid().apiKey(" ").config()).hasMessage("apiKey must not be blank");
   }
+
+  @Test
+  void aLearnedRateReplacesAFixedOneAndTheLastCallWins() {
+    ProvisionerConfig auto = valid().autoRate(50).config();
+    assertThat(auto.autoRate()).isTrue();
+    assertThat(auto.maxRate()).isEqualTo(50.0);
+    assertThat(auto.toString()).contains("rate=auto (max 50.0)");
+    ProvisionerConfig fixed = valid().autoRate(50).rate(20).config();
+    assertThat(fixed.autoRate()).isFalse();
+    assertThat(fixed.maxRate()).isZero();
+    assertThat(fixed.rate()).isEqualTo(20.0);
+    assertThat(valid().rate(20).autoRate().config().autoRate()).isTrue();
+  }
+
+  @Test
+  void aLearnedRateRefusesABurstAndANegativeCeiling() {
+    assertThatThrownBy(() -> valid().autoRate().burst(5).config())
+        .hasMessage("burst is for a fixed rate; a learned rate spaces its starts evenly");
+    assertThatThrownBy(() -> valid().autoRate(-1).config()).hasMessage("maxRate must be >= 0 (0 = none) but was -1.0");
+  }
 }

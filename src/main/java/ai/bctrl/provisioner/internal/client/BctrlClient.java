@@ -12,6 +12,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.resolver.NoopAddressResolverGroup;
@@ -50,6 +51,7 @@ import reactor.netty.resources.ConnectionProvider;
 import reactor.util.context.Context;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -74,6 +76,8 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
   private static final String[] REQUEST_ID_HEADERS = {"x-request-id", "x-bctrl-request-id"};
   private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
   private static final byte[] EMPTY = new byte[0];
+  static final byte[] PRIMER = "{\"error\":\"primer\",\"code\":\"rate_limited\",\"requestId\":\"req_0\"}"
+      .getBytes(StandardCharsets.UTF_8);
   private static final int MAX_SPACES_KEPT = 1024;
   /**
    * What a timed-out call signals. A fallback rather than {@code timeout(Duration)}'s own error,
@@ -90,6 +94,7 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
   private final JsonMapper json;
   private final ObjectWriter requestWriter;
   private final CreatedReader createdReader;
+  private final ObjectReader errorReader;
   /** {@link #http} with the headers of a create. */
   private final HttpClient createHttp;
   private final Map<String, HttpClient.ResponseReceiver<?>> creates = new ConcurrentHashMap<>();
@@ -105,6 +110,12 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
     this.json = ClientJson.MAPPER;
     this.requestWriter = ClientJson.REQUEST_WRITER;
     this.createdReader = ClientJson.CREATED;
+    this.errorReader = ClientJson.ERROR_READER;
+    // An error answer read once now: the first one would otherwise pay for building the reading of
+    // errors (tens of milliseconds, more on a busy machine), and it is often a 429, which should
+    // slow the starts at once rather than after calls have gone on at the old rate. (The
+    // executable's warm-up has read one already, off the main thread: then this costs little.)
+    toReply(429, new DefaultHttpHeaders().set(HttpHeaderNames.RETRY_AFTER, "1"), PRIMER);
     this.createHttp = http.headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/json"));
     this.readReply = (res, content) -> content.asByteArray()
         .defaultIfEmpty(EMPTY)
@@ -395,7 +406,7 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
     ApiError error = null;
     if (node != null && node.isObject()) {
       try {
-        error = json.treeToValue(node, ApiError.class);
+        error = errorReader.readValue(node);
       } catch (JacksonException e) {
         error = null;
       }

@@ -65,6 +65,7 @@ public final class Warmup {
           + "\"metadata\":{\"provisionerKey\":\"k\"},\"backing\":{\"kind\":\"ephemeral\"},\"requestId\":\"r\"}")
           .getBytes(StandardCharsets.UTF_8));
       ClientJson.MAPPER.readTree("{\"data\":[],\"nextCursor\":null}");
+      ClientJson.ERROR_READER.readValue(ClientJson.MAPPER.readTree(BctrlClient.PRIMER)); // what a client reads when built
       load(JSON_CLASSES);
     } catch (RuntimeException | LinkageError e) {
       // the first call will do it

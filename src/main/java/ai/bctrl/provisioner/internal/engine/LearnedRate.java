@@ -19,21 +19,26 @@ package ai.bctrl.provisioner.internal.engine;
  *       second), so a limit that rose is found within seconds however far it went.
  * </ol>
  *
- * A 429 ends the cycle. The server's burst hides its limit until the climb has used the burst up,
- * so the 429 comes above the limit: for a burst of {@code b} seconds a climb of slope {@code a}
- * overshoots by about {@code sqrt(2 b x a)}; {@code b} is assumed to be at most {@code
- * burstSeconds}. With x the rate in force when the throttled call started:
+ * A 429 ends the cycle. The server's burst hides its limit until the calls sent above it have used
+ * the burst up, so the 429 comes above the limit. The new W is the lowest limit the cycle's calls
+ * fit under, had the server a token bucket of at most {@code burstSeconds} of its limit, full when
+ * the cycle began: every stretch of {@code n} calls accepted in {@code t} seconds before the
+ * throttled one satisfies {@code n <= L (t + b)}. With x the rate in force when the throttled call
+ * started:
  *
  * <ul>
- *   <li>in slow start: W = x/2, the rate of one doubling earlier; the creep starts at once;
- *   <li>while creeping or probing: W = x less that overshoot (at most 99% of x), never below a W
- *       that was held without a 429; the next hold doubles if W did not rise by more than 5%;
+ *   <li>in slow start, creeping or probing: W = that fit (at most 99% of x), never below a W that
+ *       was held a whole hold without a 429; the next hold doubles if W rose less than 5%, else it
+ *       is 5 s, or none after slow start or a probe (their fast climb pins the limit only loosely,
+ *       so the creep starts at once);
  *   <li>while holding: the limit fell below W, and how soon after the pause the 429 came says how
- *       far: within 0.25 s W = x/2, within 1 s 70% of x, within 3 s 85%, later 95%.
+ *       far: within 0.25 s W = x/2, within 1 s 70% of x, within 3 s 85%, later 95%. The first 429
+ *       that late may be a stray one (calls bunched up on their way, a burst spent by someone
+ *       else): it cuts only 1% and the hold goes on for what was left of it; the next is believed.
  * </ul>
  *
- * A 429 to a call that started before the last cut says nothing new (it was sent at the old rate)
- * and is ignored.
+ * A 429 to a call that started before the cycle began (before the last pause ended) says nothing
+ * new: it was sent at the old rate. It is ignored.
  *
  * <p>The curve's clock is not the wall clock: it moves on by one interval ({@code 1 / rate}) for
  * each answer (other than a 429) to a call of the current cycle. While the rate is what holds the
@@ -95,8 +100,9 @@ final class LearnedRate implements RateControl {
   private double creepFor;
   /** The curve's clock, in seconds since the cycle started. */
   private double clock;
+  /** Whether the last cut was a stray 429's token one. */
+  private boolean strayBefore;
   private long resumedAt;
-  private long cutAt = NONE;
   private long lastStart = NONE;
   private final long[] startTimes = new long[HISTORY];
   private final double[] startClocks = new double[HISTORY];
@@ -178,18 +184,6 @@ final class LearnedRate implements RateControl {
     return Math.max(tuning.minRate(), Math.min(ceiling, r));
   }
 
-  /** How fast the curve climbs at {@code at}, per second squared. */
-  private double slope(double at) {
-    if (slowStart) {
-      return curve(at) * Math.log(2) / tuning.slowStartDoubling();
-    } else if (at < hold) {
-      return 0;
-    } else if (at < hold + creepFor) {
-      return working * creep;
-    }
-    return curve(at) * (tuning.probeGrowth() + tuning.probeAcceleration() * (at - hold - creepFor));
-  }
-
   /** The curve's clock when the call that started at {@code startNanos} started. */
   private double clockAt(long startNanos) {
     int n = Math.min(starts, HISTORY);
@@ -204,57 +198,84 @@ final class LearnedRate implements RateControl {
 
   @Override
   public void answered(long startNanos, long now) {
-    if (startNanos >= cutAt) {
+    if (startNanos >= resumedAt) {
       clock += 1 / curve(clock);
     }
   }
 
   @Override
   public boolean rateLimited(long startNanos, long now, long resumeNanos) {
-    if (startNanos < cutAt) {
+    // a call started before this cycle's pause ended was sent at an earlier rate (it may take its
+    // start a moment after its grant, so even one started after the last cut may be one)
+    if (startNanos < resumedAt) {
       return false;
     }
     double at = clockAt(startNanos);
     double x = curve(at);
-    double a = slope(at);
+    double fit = Math.min(0.99 * x, lowestLimit(startNanos, x));
     double before = working;
     double longerHold = Math.min(tuning.longestHold(), Math.max(tuning.firstHold(), 2 * hold));
     switch (phase(at)) {
       case SLOW_START -> {
-        working = x / 2;
+        working = fit;
         hold = 0;
-        creepFor = tuning.creepFor();
+        strayBefore = false;
       }
       case CREEP, PROBE -> {
-        // held without a 429 for a while, the old working rate is itself evidence
-        working = hold >= tuning.firstHold() ? Math.max(working, belowOvershoot(x, a)) : belowOvershoot(x, a);
-        hold = working <= 1.05 * before ? longerHold : tuning.firstHold();
-        creepFor = tuning.creepFor();
+        strayBefore = false;
+        // held without a 429 for a whole hold, the old working rate is itself evidence
+        working = hold >= tuning.firstHold() ? Math.max(working, fit) : fit;
+        // a probe that found the limit higher climbed fast, so its calls pin the new limit only
+        // loosely (the fit is well below it): no hold, but a creep from the fit at once, as after
+        // slow start
+        hold = working <= 1.05 * before ? longerHold : phase(at) == Phase.PROBE ? 0 : tuning.firstHold();
       }
       case HOLD -> {
+        // the limit fell below the working rate: the sooner after the pause, the further. Long
+        // after it, the first such 429 may be a stray one (calls bunched up on their way, a burst
+        // spent by another client): a token cut, and the hold goes on; a second one is believed.
         double sinceResumed = (startNanos - resumedAt) / 1e9;
-        working = x * (sinceResumed < 0.25 ? 0.5 : sinceResumed < 1 ? 0.7 : sinceResumed < 3 ? 0.85 : 0.95);
-        hold = tuning.firstHold();
-        creepFor = tuning.creepFor();
+        boolean stray = sinceResumed >= 3 && !strayBefore;
+        working = x * (stray ? 0.99 : fallen(sinceResumed));
+        hold = stray ? Math.max(0, hold - at) : tuning.firstHold();
+        strayBefore = stray;
       }
     }
     working = Math.max(tuning.minRate(), Math.min(ceiling, working));
+    creepFor = tuning.creepFor();
     // the creep climbs towards just below the rate that failed, or at its own pace if that is slower
     creep = Math.max(tuning.creep(), (0.99 * x / working - 1) / creepFor);
     slowStart = false;
     clock = 0;
-    cutAt = now;
     resumedAt = Math.max(now, resumeNanos);
     return true;
   }
 
+  /** What share of W is left after a 429 while holding, {@code sinceResumed} seconds after the pause. */
+  private static double fallen(double sinceResumed) {
+    return sinceResumed < 0.25 ? 0.5 : sinceResumed < 1 ? 0.7 : sinceResumed < 3 ? 0.85 : 0.95;
+  }
+
   /**
-   * How far below {@code x} the limit may be, when a curve climbing at {@code slope} (per second
-   * squared) was answered 429 at {@code x}: the server's burst hid the limit until the climb had
-   * used it up. A burst of {@code b} seconds at about {@code x} runs out {@code sqrt(2 b x slope)}
-   * above the limit; the burst assumed is {@code burstSeconds}. At most 99% of {@code x}.
+   * The lowest limit this cycle's calls are consistent with, had the server a token bucket of at
+   * most {@code burstSeconds} of its limit, full when the cycle started (the pause let it refill):
+   * every call started before the throttled one was accepted, so each stretch of {@code n} of them
+   * ending at the throttled start, {@code t} seconds long, fits in the burst plus what the limit
+   * refills: {@code n <= b * L + L * t}, so {@code L >= n / (t + b)}.
    */
-  private double belowOvershoot(double x, double slope) {
-    return Math.min(0.99 * x, x - Math.sqrt(2 * tuning.burstSeconds() * x * Math.max(0, slope)));
+  private double lowestLimit(long throttledStart, double x) {
+    double lowest = tuning.minRate();
+    int accepted = 0;
+    for (int k = 1; k <= Math.min(starts, HISTORY); k++) {
+      long t = startTimes[Math.floorMod(starts - k, HISTORY)];
+      if (t < resumedAt) {
+        break;
+      }
+      if (t < throttledStart) {
+        accepted++;
+        lowest = Math.max(lowest, accepted / ((throttledStart - t) / 1e9 + tuning.burstSeconds()));
+      }
+    }
+    return accepted == 0 ? x / 2 : lowest;
   }
 }

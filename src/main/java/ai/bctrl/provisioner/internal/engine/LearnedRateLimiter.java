@@ -2,7 +2,6 @@ package ai.bctrl.provisioner.internal.engine;
 
 import ai.bctrl.provisioner.ProvisionerListener;
 import com.github.benmanes.caffeine.cache.Cache;
-import ai.bctrl.provisioner.ProvisionerListener;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;

@@ -1,6 +1,7 @@
 package ai.bctrl.provisioner.internal.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.bctrl.provisioner.ProvisionerListener;
 import java.time.Duration;
@@ -76,11 +77,14 @@ class LearnedRateLimiterTest {
     vts.advanceTimeBy(Duration.ofMillis(1450));             // nothing answered: still 10/s
     assertThat(starts).hasSize(15);
     long t = vts.now(TimeUnit.NANOSECONDS);
-    limiter.rateLimited("a", t - 1, Duration.ofSeconds(1)); // sent at 10/s: now 5/s, after a 1 s pause
+    // 15 calls accepted from 0 to 1.4 s fit under 15 / (1.45 s + a quarter second of burst) = 8.8/s
+    limiter.rateLimited("a", t - 1, Duration.ofSeconds(1));
     vts.advanceTimeBy(Duration.ofMillis(999));
     assertThat(starts).hasSize(15);
     vts.advanceTimeBy(Duration.ofMillis(1001));
-    assertThat(starts.subList(15, starts.size())).containsExactly(2450L, 2650L, 2850L, 3050L, 3250L, 3450L);
+    assertThat(starts.subList(15, starts.size())).containsExactly(2450L, 2563L, 2676L, 2790L, 2903L, 3016L, 3130L,
+        3243L, 3356L);
+    assertThat(limiter.rate("a")).isCloseTo(15 / 1.7, within(0.01));
   }
 
   @Test

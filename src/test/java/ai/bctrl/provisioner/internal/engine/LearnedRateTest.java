@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.bctrl.provisioner.internal.engine.LearnedRate.Phase;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,6 +20,8 @@ class LearnedRateTest {
 
   private final LearnedRate rate = new LearnedRate(LearnedRate.Tuning.DEFAULT, 0, T0);
   private long now = T0;
+  /** The starts since the last pause ended. */
+  private final List<Long> cycle = new ArrayList<>();
 
   /** Calls start at the rate and are answered (not 429) for {@code seconds} of the curve's clock. */
   private void answersFor(LearnedRate r, double seconds) {
@@ -25,6 +29,7 @@ class LearnedRateTest {
     while (r.clock() < until - 1e-9) {
       now = Math.max(now, r.nextStart(now));
       r.started(now);
+      cycle.add(now);
       r.answered(now, now);
     }
   }
@@ -35,7 +40,20 @@ class LearnedRateTest {
     r.started(now);
     r.rateLimited(now, now + MS, now + MS + S);
     now += MS + S;
+    cycle.clear();
     return now;
+  }
+
+  /**
+   * The lowest limit {@link #cycle}'s starts fit under, had the server a token bucket of a quarter
+   * second of its limit: for every run of n calls ending at the throttled start, t long, n <= L/4 + L t.
+   */
+  private double lowestLimit(long throttledAt) {
+    double lowest = 0.5;
+    for (int i = cycle.size() - 1, n = 1; i >= 0; i--, n++) {
+      lowest = Math.max(lowest, n / ((throttledAt - cycle.get(i)) / 1e9 + 0.25));
+    }
+    return lowest;
   }
 
   @Test
@@ -56,15 +74,18 @@ class LearnedRateTest {
   }
 
   @Test
-  void theFirst429HalvesTheRateItWasSentAtThenClimbsBackTowardsIt() {
+  void theFirst429TakesTheRateToTheLowestLimitTheCallsSoFarFitUnderThenClimbsBackTowardsWhereItFailed() {
     answersFor(rate, 2);
     double x = rate.rate(now);
+    long at = Math.max(now, rate.nextStart(now));
+    double fit = lowestLimit(at);
     throttled(rate);
-    assertThat(rate.working()).isCloseTo(x / 2, within(1e-9));
-    assertThat(rate.rate(now)).isCloseTo(x / 2, within(1e-9));
+    assertThat(fit).isBetween(x / 3, x / 1.5);
+    assertThat(rate.working()).isCloseTo(fit, within(1e-9));
+    assertThat(rate.rate(now)).isCloseTo(fit, within(1e-9));
     assertThat(rate.phase()).isEqualTo(Phase.CREEP);
     answersFor(rate, 5);
-    assertThat(rate.rate(now)).isCloseTo((x / 2 + 0.99 * x) / 2, within(x / 100));
+    assertThat(rate.rate(now)).isCloseTo((fit + 0.99 * x) / 2, within(x / 100));
     answersFor(rate, 5);
     assertThat(rate.rate(now)).isCloseTo(0.99 * x, within(x / 100));
     answersFor(rate, 0.1);
@@ -86,16 +107,27 @@ class LearnedRateTest {
   }
 
   @Test
-  void a429WhileClimbingTakesTheRateBelowItByWhatTheServersBurstCouldHaveHidden() {
+  void a429WhileClimbingTakesTheRateToTheLowestLimitTheCyclesCallsFitUnder() {
     answersFor(rate, 2);
-    double failed = rate.rate(now);
     throttled(rate);
-    answersFor(rate, 2);                        // creeping from failed/2 towards 0.99 failed
-    double slope = (0.99 * failed - failed / 2) / 10;
+    answersFor(rate, 3);                        // creeping
     double x = rate.rate(now);
+    double fit = lowestLimit(Math.max(now, rate.nextStart(now)));
     throttled(rate);
-    assertThat(rate.working()).isCloseTo(x - Math.sqrt(2 * 0.25 * x * slope), within(1e-6));
-    assertThat(rate.working()).as("the half of slow start was never held: no floor").isLessThan(failed / 2);
+    assertThat(fit).isLessThan(x);
+    assertThat(rate.working()).isCloseTo(fit, within(1e-9));
+  }
+
+  @Test
+  void aWorkingRateHeldAWholeHoldIsNotGivenUpForALowerFit() {
+    answersFor(rate, 2);
+    throttled(rate);
+    answersFor(rate, 3);
+    throttled(rate);                            // now holding W for 5 s
+    double w = rate.working();
+    answersFor(rate, 5.5);                      // creeping
+    throttled(rate);                            // at once: the fit over half a second is low
+    assertThat(rate.working()).isEqualTo(w);
   }
 
   @Test
@@ -119,9 +151,8 @@ class LearnedRateTest {
   void afterAHoldAndACreepItProbesFasterAndFaster() {
     answersFor(rate, 2);
     throttled(rate);
-    answersFor(rate, 12);                       // past the creep: probing
-    assertThat(rate.phase()).isEqualTo(Phase.PROBE);
-    throttled(rate);
+    answersFor(rate, 3);                        // creeping
+    throttled(rate);                            // found while creeping: now holding 5 s
     double w = rate.working();
     answersFor(rate, 4.9);
     assertThat(rate.phase()).isEqualTo(Phase.HOLD);
@@ -136,8 +167,26 @@ class LearnedRateTest {
   }
 
   @Test
+  void aProbeThatFindsTheLimitHigherHoldsNothingAndCreepsOnFromTheFit() {
+    answersFor(rate, 2);
+    throttled(rate);
+    answersFor(rate, 3);
+    throttled(rate);                            // holding 5 s
+    double w = rate.working();
+    answersFor(rate, 18);                       // the hold, the creep, 3 s of probing: the limit rose
+    assertThat(rate.phase()).isEqualTo(Phase.PROBE);
+    double x = rate.rate(now);
+    double fit = lowestLimit(Math.max(now, rate.nextStart(now)));
+    throttled(rate);
+    assertThat(rate.working()).isCloseTo(fit, within(1e-9)).isGreaterThan(1.05 * w);
+    assertThat(rate.phase()).isEqualTo(Phase.CREEP);
+    answersFor(rate, 5);
+    assertThat(rate.rate(now)).isCloseTo((fit + 0.99 * x) / 2, within(x / 100));
+  }
+
+  @Test
   void a429WhileHoldingMeansTheLimitFellAndTheSoonerItCameTheDeeperTheCut() {
-    double[][] cases = {{0.1, 0.5}, {0.5, 0.7}, {2, 0.85}, {4, 0.95}};
+    double[][] cases = {{0.1, 0.5}, {0.5, 0.7}, {2, 0.85}, {4, 0.99}};
     for (double[] c : cases) {
       LearnedRate r = new LearnedRate(LearnedRate.Tuning.DEFAULT, 0, now);
       answersFor(r, 2);
@@ -150,6 +199,38 @@ class LearnedRateTest {
       throttled(r);
       assertThat(r.working()).as("a 429 %.2f s after the pause", c[0]).isCloseTo(c[1] * w, within(1e-6));
     }
+  }
+
+  @Test
+  void aLate429WhileHoldingMayBeAStrayOneTheNextIsBelieved() {
+    answersFor(rate, 2);
+    throttled(rate);
+    answersFor(rate, 3);
+    throttled(rate);                            // found while creeping: now holding 5 s
+    double w = rate.working();
+    answersFor(rate, 4);
+    throttled(rate);                            // 4 s into the hold: perhaps stray
+    assertThat(rate.working()).isCloseTo(0.99 * w, within(1e-9));
+    assertThat(rate.phase()).isEqualTo(Phase.HOLD);
+    answersFor(rate, 0.9);
+    assertThat(rate.phase()).as("the hold goes on for what was left of it").isEqualTo(Phase.HOLD);
+    answersFor(rate, 0.2);
+    assertThat(rate.phase()).isEqualTo(Phase.CREEP);
+  }
+
+  @Test
+  void twoLate429sInARowWhileHoldingCutByFivePercent() {
+    answersFor(rate, 2);
+    throttled(rate);
+    answersFor(rate, 3);
+    throttled(rate);
+    double w = rate.working();
+    answersFor(rate, 3.5);
+    throttled(rate);                            // stray?
+    answersFor(rate, 1.0);
+    now += 3 * S;
+    throttled(rate);                            // no: believed
+    assertThat(rate.working()).isCloseTo(0.99 * w * 0.95, within(1e-9));
   }
 
   @Test

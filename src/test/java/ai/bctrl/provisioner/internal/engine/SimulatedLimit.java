@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 /**
@@ -32,11 +33,17 @@ final class SimulatedLimit {
   private long last = origin;
 
   SimulatedLimit(double limit, int burst, Duration latency, double maxRate) {
+    this(limit, burst, latency, (scheduler, listener) -> new LearnedRateLimiter(maxRate, scheduler, listener));
+  }
+
+  /** With another limiter (the AWS-style reference), made on this simulation's scheduler. */
+  SimulatedLimit(double limit, int burst, Duration latency,
+      BiFunction<VirtualTimeScheduler, ProvisionerListener, StartLimiter> limiter) {
     this.schedule.put(0L, limit);
     this.burst = burst;
     this.tokens = burst;
     this.latency = latency.toNanos();
-    this.limiter = new LearnedRateLimiter(maxRate, vts, new ProvisionerListener() {
+    this.limiter = limiter.apply(vts, new ProvisionerListener() {
       @Override
       public void rateChanged(RateChanged e) {
         rates.add(new double[] {seconds(), e.rate()});
