@@ -29,6 +29,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.reactivestreams.Publisher;
 import reactor.core.Disposable;
@@ -221,13 +222,26 @@ public final class Engine {
             .doOnNext(this::ended);
       }
       ItemRun st = new ItemRun(item, body(item));
+      // The key is given back before the item's end is passed on, not after (doFinally): a run that
+      // has ended must leave none of its keys in flight, or a run started at once on the same
+      // keys (a resume after a stop) would find one still there and fail it as a duplicate.
+      AtomicBoolean released = new AtomicBoolean();
+      Runnable release = () -> {
+        if (released.compareAndSet(false, true)) {
+          keysInFlight.remove(item.key());
+        }
+      };
       return firstListing(st)
           .switchIfEmpty(Mono.defer(() -> attempts(st)))
           .onErrorResume(RunControl.Stopped.class, e -> aborted(st))
           .takeUntilOther(control.abortNow())
           .switchIfEmpty(Mono.defer(() -> aborted(st)))
-          .doOnNext(this::ended)
-          .doFinally(s -> keysInFlight.remove(item.key()));
+          .doOnNext(r -> {
+            release.run();
+            ended(r);
+          })
+          .doOnTerminate(release)                      // ended without a result, or failed
+          .doFinally(s -> release.run());              // cancelled
     }
 
     private void ended(ItemResult r) {

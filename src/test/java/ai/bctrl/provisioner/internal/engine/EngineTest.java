@@ -103,6 +103,19 @@ class EngineTest {
   }
 
   @Test
+  void aRunThatHasEndedLeavesNoKeyInFlightForTheNextOne() {
+    Engine e = engine(settings());
+    List<ItemResult> second = Collections.synchronizedList(new ArrayList<>());
+    // the second run starts the moment the first one's end is passed on, on the same keys
+    Run first = new Run(e.provision(Flux.fromIterable(items(3)), Flux.never(), false)
+        .doOnComplete(() -> e.provision(Flux.fromIterable(items(3)), Flux.never(), false).subscribe(second::add)));
+    first.advance(Duration.ofMinutes(1));
+
+    assertThat(first.completed).isTrue();
+    assertThat(second).hasSize(3).allSatisfy(r -> assertThat(r.errorCode()).isNull());
+  }
+
+  @Test
   void createsEveryItemOnceAndReportsItsRuntime() {
     Run r = run(engine(settings()), items(20)).advance(Duration.ofMinutes(1));
     assertThat(r.completed).isTrue();
