@@ -76,7 +76,7 @@ public record SandboxStats(
    * Made by the server for {@link SandboxServer#stats()} (public only because a record's constructor
    * is). Copies every map and list: the {@code String} and {@code Integer} keyed maps into
    * unmodifiable maps sorted by key, the fault maps into unmodifiable maps in {@link FaultKind}
-   * order, the start times into an unmodifiable list. Every map and list must be non-null.
+   * order, the start times into unmodifiable lists. Every map and list must be non-null.
    *
    * @param createsByKey see {@link #createsByKey()}
    * @param requestsByStatus see {@link #requestsByStatus()}
@@ -98,7 +98,8 @@ public record SandboxStats(
    * @param maxStartsInOneSecond see {@link #maxStartsInOneSecond()}
    * @param firstCreateEpochMillis see {@link #firstCreateEpochMillis()}
    * @param lastCreateEpochMillis see {@link #lastCreateEpochMillis()}
-   * @throws NullPointerException when a map or the list is {@code null}
+   * @param listStartNanos see {@link #listStartNanos()}
+   * @throws NullPointerException when a map or a list is {@code null}
    */
   public SandboxStats {
     createsByKey = sorted(createsByKey);
