@@ -112,7 +112,7 @@ final class TeardownCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    checkFlags();
+    FlowFlags.check(concurrency, burst, maxAttempts, maxConsecutiveFailures, rate, maxRate, requestTimeout, deadline);
     URI base = ApiAccess.baseUrl(baseUrl, io);
     Path path = io.workDir().resolve(ledger);
     if (dryRun || !yes) {
@@ -130,31 +130,6 @@ final class TeardownCommand implements Callable<Integer> {
         maxRate == null ? 0 : maxRate, maxAttempts, requestTimeout, maxConsecutiveFailures, deadline, grace,
         summary == null ? null : io.workDir().resolve(summary), reportPath(), keepStopped, noList, quiet);
     return new TeardownPipeline(s, io).run();
-  }
-
-  private void checkFlags() {
-    atLeast("--concurrency", concurrency, 1);
-    atLeast("--burst", burst, 1);
-    atLeast("--max-attempts", maxAttempts, 1);
-    atLeast("--max-consecutive-failures", maxConsecutiveFailures, 1);
-    if (!rate.auto() && (!(rate.perSecond() >= 0) || Double.isInfinite(rate.perSecond()))) {
-      throw new UsageException("--rate must be >= 0 (0 = no limit) or auto but was " + rate.perSecond());
-    }
-    if (maxRate != null && !rate.auto()) {
-      throw new UsageException("--max-rate is the ceiling of a learned rate; use it with --rate auto");
-    }
-    if (maxRate != null && (!(maxRate > 0) || maxRate.isInfinite())) {
-      throw new UsageException("--max-rate must be > 0 but was " + maxRate);
-    }
-    if (rate.auto() && burst > 1) {
-      throw new UsageException("--burst is for a fixed --rate; --rate auto spaces its starts evenly");
-    }
-    if (requestTimeout.isZero()) {
-      throw new UsageException("--request-timeout must be more than 0");
-    }
-    if (deadline != null && deadline.isZero()) {
-      throw new UsageException("--deadline must be more than 0");
-    }
   }
 
   /**
@@ -183,11 +158,5 @@ final class TeardownCommand implements Callable<Integer> {
     Path p = report == null ? null : io.workDir().resolve(report);
     ReportFile.check(p);
     return p;
-  }
-
-  private static void atLeast(String option, int value, int min) {
-    if (value < min) {
-      throw new UsageException(option + " must be >= " + min + " but was " + value);
-    }
   }
 }
