@@ -6,15 +6,14 @@ import ai.bctrl.provisioner.model.BrowserRuntime;
 import ai.bctrl.provisioner.model.CreateRuntimeRequest;
 import ai.bctrl.provisioner.model.RuntimeStatus;
 import ai.bctrl.provisioner.model.WireEnum;
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.ScheduledFuture;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.NetUtil;
 import java.io.IOException;
@@ -34,21 +33,13 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BiFunction;
-import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
-import reactor.netty.ByteBufMono;
-import reactor.netty.Connection;
-import reactor.netty.NettyOutbound;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
-import reactor.netty.http.client.HttpClientRequest;
-import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.http.client.PrematureCloseException;
 import reactor.netty.resources.ConnectionProvider;
-import reactor.util.context.Context;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
@@ -56,17 +47,21 @@ import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The bctrl runtimes API over one Reactor Netty {@link HttpClient} and one connection pool.
+ * The bctrl runtimes API: creates on connections of their own ({@link CreateChannels}: Netty
+ * channels, HTTP/1.1, at most {@code maxConnections}), listings, stops and deletes on one Reactor
+ * Netty {@link HttpClient} and its pool. Creates are the calls a run makes thousands of times, and
+ * Reactor Netty's per-call machinery was most of their cost (see {@link CreateChannels}).
  *
- * <p>The pool holds {@code maxConnections} connections (the engine's concurrency plus a little
- * room for listings), kept alive and closed after 30 s idle (below common server and load-balancer
+ * <p>Connections are kept alive and closed after 30 s idle (below common server and load-balancer
  * idle timeouts, so we do not write onto a connection the server is closing). HTTPS verifies
- * certificates and offers HTTP/2 by ALPN; plain http stays on HTTP/1.1 (prior-knowledge h2c would
- * break HTTP/1.1 servers). Reactor Netty's own silent retry is off: every attempt is the engine's.
- * Each call is bounded as a whole by the request timeout, not only between reads.
+ * certificates and the host name; the listing's client also offers HTTP/2 by ALPN, the creates'
+ * connections HTTP/1.1 only (one call at a time on each); plain http stays on HTTP/1.1
+ * (prior-knowledge h2c would break HTTP/1.1 servers). Reactor Netty's own silent retry is off:
+ * every attempt is the engine's. Each call is bounded as a whole by the request timeout, not only
+ * between reads.
  *
  * <p>Cold: nothing is sent until a returned {@code Mono} is subscribed; cancelling it aborts the
- * call and closes its connection. {@link #close()} releases the pool.
+ * call and closes its connection. {@link #close()} closes every connection.
  */
 public final class BctrlClient implements RuntimeApi, AutoCloseable {
 
@@ -95,16 +90,23 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
   private final ObjectWriter requestWriter;
   private final CreatedReader createdReader;
   private final ObjectReader errorReader;
-  /** {@link #http} with the headers of a create. */
-  private final HttpClient createHttp;
-  private final Map<String, HttpClient.ResponseReceiver<?>> creates = new ConcurrentHashMap<>();
-  private final BiFunction<HttpClientResponse, ByteBufMono, Mono<Reply>> readReply;
+  /** The connections of create calls. */
+  private final CreateChannels createChannels;
+  /** The headers every create carries. */
+  private final HttpHeaders createHeaders;
+  /** The base URL's own path, before {@code /v1/...}: empty, or {@code /something}. */
+  private final String pathPrefix;
+  /** The path of creates into each space (a few hundred spaces at most kept). */
+  private final Map<String, String> createPaths = new ConcurrentHashMap<>();
 
-  private BctrlClient(String base, HttpClient http, ConnectionProvider pool, Duration requestTimeout,
-      Scheduler timer) {
+  private BctrlClient(String base, HttpClient http, ConnectionProvider pool, CreateChannels createChannels,
+      HttpHeaders createHeaders, String pathPrefix, Duration requestTimeout, Scheduler timer) {
     this.base = base;
+    this.pathPrefix = pathPrefix;
     this.http = http;
     this.pool = pool;
+    this.createChannels = createChannels;
+    this.createHeaders = createHeaders;
     this.requestTimeout = requestTimeout;
     this.timer = timer;
     this.json = ClientJson.MAPPER;
@@ -116,10 +118,6 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
     // slow the starts at once rather than after calls have gone on at the old rate. (The
     // executable's warm-up has read one already, off the main thread: then this costs little.)
     toReply(429, new DefaultHttpHeaders().set(HttpHeaderNames.RETRY_AFTER, "1"), PRIMER);
-    this.createHttp = http.headers(h -> h.set(HttpHeaderNames.CONTENT_TYPE, "application/json"));
-    this.readReply = (res, content) -> content.asByteArray()
-        .defaultIfEmpty(EMPTY)
-        .map(bytes -> toReply(res.status().code(), res.responseHeaders(), bytes));
   }
 
   /**
@@ -160,12 +158,31 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
         .headers(h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + apiKey)
             .set(HttpHeaderNames.USER_AGENT, userAgent)
             .set(HttpHeaderNames.ACCEPT, "application/json"));
+    SslContext ssl = null;
     if (scheme.equals("https")) {
       http = http.secure().protocol(HttpProtocol.HTTP11, HttpProtocol.H2);
+      ssl = createsTls();
     }
     // plain http stays on HTTP/1.1, the client's default: naming it would build the default TLS
     // contexts (some 500 classes and the trust store read at start) for a client that never uses them
-    return new BctrlClient(base, http, pool, requestTimeout, timer);
+    int port = baseUrl.getPort() > 0 ? baseUrl.getPort() : scheme.equals("https") ? 443 : 80;
+    String hostHeader = baseUrl.getHost() + (baseUrl.getPort() > 0 ? ":" + baseUrl.getPort() : "");
+    CreateChannels creates = new CreateChannels(baseUrl.getHost(), port, ssl, maxConnections, connectTimeout, MAX_IDLE);
+    String prefix = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath().replaceAll("/+$", "");
+    return new BctrlClient(base, http, pool, creates, CreateChannels.commonHeaders(hostHeader, apiKey, userAgent),
+        prefix, requestTimeout, timer);
+  }
+
+  /**
+   * TLS for the create calls: the JVM's trusted certificates, the host name checked against the
+   * certificate, and HTTP/1.1 (no ALPN offered: these connections carry one call at a time).
+   */
+  private static SslContext createsTls() {
+    try {
+      return SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS").build();
+    } catch (javax.net.ssl.SSLException e) {
+      throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
+    }
   }
 
   /** Whether {@code host} is an IPv4 or IPv6 address (a URI's IPv6 host comes in brackets). */
@@ -218,21 +235,20 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
   @Override
   public Mono<Reply> create(Item item, byte[] body, SendGate gate) {
     return Mono.defer(() -> {
-      Call call = new Call(item.key(), body != null ? body : body(item), gate);
-      return createIn(item.spaceId())
-          .responseSingle(readReply)
+      Call call = new Call(item.key(), body != null ? body : body(item), gate, createPath(item.spaceId()));
+      return createChannels.call(call.path, call)
           .timeout(Mono.delay(requestTimeout, timer).then(Mono.defer(call::extraTime)), TIMED_OUT)
           .onErrorMap(e -> !(e instanceof TransportException) && !call.stoppedAtGate,
-              e -> transportError(e, call.handed, call.written))
-          .contextWrite(Context.of(Call.class, call));
+              e -> transportError(e, call.handed, call.written));
     });
   }
 
-  /** The state of one create call, from the subscriber context. */
-  final class Call {
+  /** The state of one create call. */
+  final class Call implements CreateChannels.Exchange {
     final String key;
     final byte[] body;
     final SendGate gate;
+    final String path;
     /** When it got to its gate (timer nanos), or -1. */
     volatile long atGateSince = -1;
     /** How long it waited at its gate, once through (nanoseconds), or -1: time the timeout does not count. */
@@ -244,19 +260,32 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
     /** Its write completed. */
     volatile boolean written;
 
-    Call(String key, byte[] body, SendGate gate) {
+    Call(String key, byte[] body, SendGate gate, String path) {
       this.key = key;
       this.body = body;
       this.gate = gate;
+      this.path = path;
     }
 
-    ByteBuf handOver() {
+    @Override
+    public FullHttpRequest request() {
       handed = true;
-      return Unpooled.wrappedBuffer(body);
+      return CreateChannels.post(path, createHeaders, key, body);
+    }
+
+    @Override
+    public void written() {
+      written = true;
+    }
+
+    @Override
+    public Reply read(int status, HttpHeaders headers, byte[] bytes) {
+      return toReply(status, headers, bytes.length == 0 ? EMPTY : bytes);
     }
 
     /** Asks the gate; 0 when through (the request is written next), else nanoseconds to wait. */
-    long tryPass() {
+    @Override
+    public long tryPass() {
       long now = timer.now(TimeUnit.NANOSECONDS);
       if (atGateSince < 0) {
         atGateSince = now;
@@ -287,42 +316,16 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
     }
   }
 
-  /**
-   * Sends a create, the call's own key and body from the subscriber context, once its gate lets it.
-   * The connection is in hand here, on its event loop; a wait at the gate is timed on that same
-   * event loop, so that the request is written the moment the gate lets it through, not handed
-   * across threads first.
-   */
-  private static final BiFunction<HttpClientRequest, NettyOutbound, Publisher<Void>> SEND = (req, out) -> {
-    Call call = req.currentContextView().get(Call.class);
-    req.header(IDEMPOTENCY_KEY, call.key);
-    return throughGate(call, out).doOnSuccess(x -> call.written = true);
-  };
-
-  private static Mono<Void> throughGate(Call call, NettyOutbound out) {
-    return Mono.defer(() -> {
-      long wait = call.tryPass();
-      if (wait <= 0) {
-        return out.send(Mono.fromSupplier(call::handOver)).then();
-      }
-      EventLoop loop = ((Connection) out).channel().eventLoop();
-      return Mono.<Void>create(sink -> {
-        ScheduledFuture<?> due = loop.schedule(() -> sink.success(), wait, TimeUnit.NANOSECONDS);
-        sink.onCancel(() -> due.cancel(false));
-      }).then(throughGate(call, out));
-    });
-  }
-
-  /** The POST of creates into {@code spaceId}, configured once per space (a few hundred spaces at most kept). */
-  private HttpClient.ResponseReceiver<?> createIn(String spaceId) {
-    HttpClient.ResponseReceiver<?> r = creates.get(spaceId);
-    if (r == null) {
-      r = createHttp.post().uri(URI.create(base + "/v1/spaces/" + encodePath(spaceId) + "/runtimes")).send(SEND);
-      if (creates.size() < MAX_SPACES_KEPT) {
-        creates.putIfAbsent(spaceId, r);
+  /** The path of creates into {@code spaceId}. */
+  private String createPath(String spaceId) {
+    String p = createPaths.get(spaceId);
+    if (p == null) {
+      p = pathPrefix + "/v1/spaces/" + encodePath(spaceId) + "/runtimes";
+      if (createPaths.size() < MAX_SPACES_KEPT) {
+        createPaths.putIfAbsent(spaceId, p);
       }
     }
-    return r;
+    return p;
   }
 
   @Override
@@ -378,6 +381,7 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
    */
   @Override
   public void close() {
+    createChannels.close();
     if (Schedulers.isInNonBlockingThread()) {
       pool.disposeLater().subscribe(null, e -> { });
     } else {
@@ -387,7 +391,7 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
 
   /** Releases the connection pool without blocking; completes when it is released. */
   public Mono<Void> closeAsync() {
-    return pool.disposeLater();
+    return Mono.fromRunnable(createChannels::close).then(pool.disposeLater());
   }
 
   /** Whether {@link #close()} has released the pool. */

@@ -8,7 +8,8 @@ import reactor.netty.http.client.HttpClient;
 /**
  * Loads and initialises, ahead of need, what a client's first create call runs through, in two
  * parts that can run on threads of their own: {@link #http()}, Reactor Netty's event loops, native
- * transport, HTTP codec and connection pool; {@link #json()}, Jackson's databind with the shared
+ * transport, HTTP codec and connection pool (the listing's), and the create calls' own connections'
+ * classes; {@link #json()}, Jackson's databind with the shared
  * writer of create bodies and reader of answers, and the ledger's codec. It sends nothing and
  * opens no connection; class loading and static initialisation are done once per JVM, so the
  * first call then finds them done. For the executable's start, while the main thread reads
@@ -29,6 +30,12 @@ public final class Warmup {
     "reactor.netty.channel.ChannelOperationsHandler",
     "reactor.netty.channel.FluxReceive",
     "io.netty.channel.epoll.EpollSocketChannel",
+    "io.netty.bootstrap.Bootstrap",
+    "io.netty.handler.timeout.IdleStateHandler",
+    "io.netty.handler.codec.http.HttpUtil",
+    "ai.bctrl.provisioner.internal.client.CreateChannels",
+    "ai.bctrl.provisioner.internal.client.CreateChannels$Call",
+    "ai.bctrl.provisioner.internal.client.CreateChannels$Handler",
   };
 
   /** The ledger's Jackson side, made on first use (a record written or read). */
