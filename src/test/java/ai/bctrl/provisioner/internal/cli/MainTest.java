@@ -128,6 +128,21 @@ class MainTest {
   }
 
   @Test
+  void aCommandBuiltAloneHasTheSameUsageAsAmongAllFour() {
+    Io io = new Io(new PrintWriter(out, true), new PrintWriter(err, true), new ByteArrayInputStream(stdin), env, dir,
+        false);
+    picocli.CommandLine all = Main.commandLine(io);
+    for (String name : List.of("run", "validate", "sandbox", "teardown")) {
+      picocli.CommandLine alone = Main.commandLine(io, name);
+      assertThat(alone.getSubcommands().keySet()).containsExactly(name);
+      assertThat(alone.getSubcommands().get(name).getUsageMessage())
+          .isEqualTo(all.getSubcommands().get(name).getUsageMessage());
+    }
+    assertThat(Main.commandLine(io, "help").getSubcommands().keySet())
+        .containsExactly("run", "validate", "sandbox", "teardown", "help");
+  }
+
+  @Test
   void standardInputNeedsFormatAndLedger() {
     assertOneLineUsageError(run("-"), "provisioner: MANIFEST - (standard input) needs --format csv|json|jsonl; see --help");
   }
