@@ -3,18 +3,16 @@ package ai.bctrl.provisioner.internal.client;
 import ai.bctrl.provisioner.Item;
 import ai.bctrl.provisioner.model.ApiError;
 import ai.bctrl.provisioner.model.BrowserRuntime;
-import ai.bctrl.provisioner.model.CreateRuntimeRequest;
 import ai.bctrl.provisioner.model.RuntimeStatus;
 import ai.bctrl.provisioner.model.WireEnum;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -36,10 +34,6 @@ import java.util.concurrent.TimeoutException;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
-import reactor.netty.http.HttpProtocol;
-import reactor.netty.http.client.HttpClient;
-import reactor.netty.http.client.PrematureCloseException;
-import reactor.netty.resources.ConnectionProvider;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectReader;
@@ -47,18 +41,12 @@ import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The bctrl runtimes API: creates on connections of their own ({@link CreateChannels}: Netty
- * channels, HTTP/1.1, at most {@code maxConnections}), listings, stops and deletes on one Reactor
- * Netty {@link HttpClient} and its pool. Creates are the calls a run makes thousands of times, and
- * Reactor Netty's per-call machinery was most of their cost (see {@link CreateChannels}).
- *
- * <p>Connections are kept alive and closed after 30 s idle (below common server and load-balancer
- * idle timeouts, so we do not write onto a connection the server is closing). HTTPS verifies
- * certificates and the host name; the listing's client also offers HTTP/2 by ALPN, the creates'
- * connections HTTP/1.1 only (one call at a time on each); plain http stays on HTTP/1.1
- * (prior-knowledge h2c would break HTTP/1.1 servers). Reactor Netty's own silent retry is off:
- * every attempt is the engine's. Each call is bounded as a whole by the request timeout, not only
- * between reads.
+ * The bctrl runtimes API over {@link ApiChannels}: HTTP/1.1 connections of its own on Netty, at
+ * most {@code maxConnections} (the engine's concurrency plus a little room for listings), kept alive
+ * and closed after 30 s idle (below common server and load-balancer idle timeouts, so we do not
+ * write onto a connection the server is closing). HTTPS verifies certificates and the host name.
+ * There is no silent retry: every attempt is the engine's. Each call is bounded as a whole by the
+ * request timeout, not only between reads.
  *
  * <p>Cold: nothing is sent until a returned {@code Mono} is subscribed; cancelling it aborts the
  * call and closes its connection. {@link #close()} closes every connection.
@@ -69,7 +57,6 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
   static final Duration MAX_IDLE = Duration.ofSeconds(30);
 
   private static final String[] REQUEST_ID_HEADERS = {"x-request-id", "x-bctrl-request-id"};
-  private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
   private static final byte[] EMPTY = new byte[0];
   static final byte[] PRIMER = "{\"error\":\"primer\",\"code\":\"rate_limited\",\"requestId\":\"req_0\"}"
       .getBytes(StandardCharsets.UTF_8);
@@ -82,16 +69,16 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
       Mono.error(() -> new TimeoutException("no answer within the request timeout"));
 
   private final String base;
-  private final HttpClient http;
-  private final ConnectionProvider pool;
   private final Duration requestTimeout;
   private final Scheduler timer;
   private final JsonMapper json;
   private final ObjectWriter requestWriter;
   private final CreatedReader createdReader;
   private final ObjectReader errorReader;
-  /** The connections of create calls. */
-  private final CreateChannels createChannels;
+  /** The connections. */
+  private final ApiChannels channels;
+  /** The headers every call carries. */
+  private final HttpHeaders headers;
   /** The headers every create carries. */
   private final HttpHeaders createHeaders;
   /** The base URL's own path, before {@code /v1/...}: empty, or {@code /something}. */
@@ -99,14 +86,13 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
   /** The path of creates into each space (a few hundred spaces at most kept). */
   private final Map<String, String> createPaths = new ConcurrentHashMap<>();
 
-  private BctrlClient(String base, HttpClient http, ConnectionProvider pool, CreateChannels createChannels,
-      HttpHeaders createHeaders, String pathPrefix, Duration requestTimeout, Scheduler timer) {
+  private BctrlClient(String base, ApiChannels channels, HttpHeaders headers, String pathPrefix,
+      Duration requestTimeout, Scheduler timer) {
     this.base = base;
     this.pathPrefix = pathPrefix;
-    this.http = http;
-    this.pool = pool;
-    this.createChannels = createChannels;
-    this.createHeaders = createHeaders;
+    this.channels = channels;
+    this.headers = headers;
+    this.createHeaders = new DefaultHttpHeaders().set(headers).set(HttpHeaderNames.CONTENT_TYPE, "application/json");
     this.requestTimeout = requestTimeout;
     this.timer = timer;
     this.json = ClientJson.MAPPER;
@@ -137,49 +123,25 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
       throw new IllegalArgumentException("baseUrl must be an http or https URL but was " + baseUrl);
     }
     String base = baseUrl.toString().replaceAll("/+$", "");
-    ConnectionProvider pool = ConnectionProvider.builder("provisioner")
-        .maxConnections(maxConnections)
-        .pendingAcquireMaxCount(-1)
-        .pendingAcquireTimeout(requestTimeout.plus(connectTimeout))
-        .maxIdleTime(MAX_IDLE)
-        .maxLifeTime(Duration.ofMinutes(10))
-        .evictInBackground(MAX_IDLE)
-        .build();
-    HttpClient http = HttpClient.create(pool);
-    if (isIpLiteral(baseUrl.getHost())) {
-      // nothing to resolve: no DNS resolver is built (its classes and channels cost startup time)
-      http = http.resolver(NoopAddressResolverGroup.INSTANCE);
+    if (baseUrl.getHost() == null || baseUrl.getHost().isEmpty()) {
+      throw new IllegalArgumentException("baseUrl must name a host but was " + baseUrl);
     }
-    http = http
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
-        .option(ChannelOption.SO_KEEPALIVE, true)
-        .keepAlive(true)
-        .disableRetry(true)
-        .headers(h -> h.set(HttpHeaderNames.AUTHORIZATION, "Bearer " + apiKey)
-            .set(HttpHeaderNames.USER_AGENT, userAgent)
-            .set(HttpHeaderNames.ACCEPT, "application/json"));
-    SslContext ssl = null;
-    if (scheme.equals("https")) {
-      http = http.secure().protocol(HttpProtocol.HTTP11, HttpProtocol.H2);
-      ssl = createsTls();
-    }
-    // plain http stays on HTTP/1.1, the client's default: naming it would build the default TLS
-    // contexts (some 500 classes and the trust store read at start) for a client that never uses them
+    SslContext ssl = scheme.equals("https") ? tls() : null;
     int port = baseUrl.getPort() > 0 ? baseUrl.getPort() : scheme.equals("https") ? 443 : 80;
     String hostHeader = baseUrl.getHost() + (baseUrl.getPort() > 0 ? ":" + baseUrl.getPort() : "");
-    CreateChannels creates = new CreateChannels(baseUrl.getHost(), port, ssl, maxConnections, connectTimeout, MAX_IDLE);
+    ApiChannels channels = new ApiChannels(baseUrl.getHost(), port, ssl, maxConnections, connectTimeout, MAX_IDLE);
     String prefix = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath().replaceAll("/+$", "");
-    return new BctrlClient(base, http, pool, creates, CreateChannels.commonHeaders(hostHeader, apiKey, userAgent),
-        prefix, requestTimeout, timer);
+    return new BctrlClient(base, channels, ApiChannels.commonHeaders(hostHeader, apiKey, userAgent), prefix,
+        requestTimeout, timer);
   }
 
   /**
-   * TLS for the create calls: the JVM's trusted certificates, the host name checked against the
-   * certificate, and HTTP/1.1 (no ALPN offered: these connections carry one call at a time).
+   * TLS: the JVM's trusted certificates, the host name checked against the certificate, and
+   * HTTP/1.1 (no ALPN offered: a connection carries one call at a time).
    */
-  private static SslContext createsTls() {
+  private static SslContext tls() {
     try {
-      return SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS").build();
+      return SslContextBuilder.forClient().build(); // the host name is checked by ApiChannels
     } catch (javax.net.ssl.SSLException e) {
       throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
     }
@@ -236,7 +198,7 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
   public Mono<Reply> create(Item item, byte[] body, SendGate gate) {
     return Mono.defer(() -> {
       Call call = new Call(item.key(), body != null ? body : body(item), gate, createPath(item.spaceId()));
-      return createChannels.call(call.path, call)
+      return channels.call(call)
           .timeout(Mono.delay(requestTimeout, timer).then(Mono.defer(call::extraTime)), TIMED_OUT)
           .onErrorMap(e -> !(e instanceof TransportException) && !call.stoppedAtGate,
               e -> transportError(e, call.handed, call.written));
@@ -244,7 +206,7 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
   }
 
   /** The state of one create call. */
-  final class Call implements CreateChannels.Exchange {
+  final class Call implements ApiChannels.Exchange<Reply> {
     final String key;
     final byte[] body;
     final SendGate gate;
@@ -270,7 +232,7 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
     @Override
     public FullHttpRequest request() {
       handed = true;
-      return CreateChannels.post(path, createHeaders, key, body);
+      return ApiChannels.request(HttpMethod.POST, path, createHeaders, key, body);
     }
 
     @Override
@@ -331,13 +293,9 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
   @Override
   public Mono<ListPage> listPage(String spaceId, String cursor) {
     return Mono.defer(() -> {
-      String uri = base + "/v1/spaces/" + encodePath(spaceId) + "/runtimes"
+      String uri = pathPrefix + "/v1/spaces/" + encodePath(spaceId) + "/runtimes"
           + (cursor == null ? "" : "?cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
-      return http.get()
-          .uri(uri)
-          .responseSingle((res, content) -> content.asByteArray()
-              .defaultIfEmpty(new byte[0])
-              .map(bytes -> toPage(res.status().code(), res.responseHeaders(), bytes)))
+      return channels.call(exchange(HttpMethod.GET, uri, this::toPage))
           .timeout(requestTimeout, timer)
           .onErrorMap(e -> !(e instanceof TransportException || e instanceof ListingException),
               e -> transportError(e, true, true));
@@ -351,24 +309,41 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
    */
   @Override
   public Mono<Reply> stop(String runtimeId) {
-    return runtimeCall(http.post().uri(base + "/v1/runtimes/" + encodePath(runtimeId) + "/stop")
-        .send(Mono.empty()));
+    return runtimeCall(HttpMethod.POST, pathPrefix + "/v1/runtimes/" + encodePath(runtimeId) + "/stop");
   }
 
   /** {@code DELETE /v1/runtimes/{runtimeId}}; safe to repeat (a second one answers 404), as {@link #stop}. */
   @Override
   public Mono<Reply> delete(String runtimeId) {
-    return runtimeCall(http.delete().uri(base + "/v1/runtimes/" + encodePath(runtimeId)));
+    return runtimeCall(HttpMethod.DELETE, pathPrefix + "/v1/runtimes/" + encodePath(runtimeId));
   }
 
   /** One call on a runtime by its id: its answer, bounded by the request timeout; never its body as a runtime. */
-  private Mono<Reply> runtimeCall(HttpClient.ResponseReceiver<?> call) {
-    return Mono.defer(() -> call
-        .responseSingle((res, content) -> content.asByteArray()
-            .defaultIfEmpty(new byte[0])
-            .map(bytes -> withoutRuntime(toReply(res.status().code(), res.responseHeaders(), bytes))))
+  private Mono<Reply> runtimeCall(HttpMethod method, String uri) {
+    return Mono.defer(() -> channels.call(exchange(method, uri, (status, h, bytes) -> withoutRuntime(toReply(status, h,
+            bytes))))
         .timeout(requestTimeout, timer)
         .onErrorMap(e -> !(e instanceof TransportException), e -> transportError(e, true, true)));
+  }
+
+  /** How an answer is read. */
+  private interface Reading<T> {
+    T read(int status, HttpHeaders headers, byte[] body);
+  }
+
+  /** A call without a body, a gate or a key. */
+  private <T> ApiChannels.Exchange<T> exchange(HttpMethod method, String uri, Reading<T> reading) {
+    return new ApiChannels.Exchange<>() {
+      @Override
+      public FullHttpRequest request() {
+        return ApiChannels.request(method, uri, headers, null, null);
+      }
+
+      @Override
+      public T read(int status, HttpHeaders answerHeaders, byte[] body) {
+        return reading.read(status, answerHeaders, body);
+      }
+    };
   }
 
   private static Reply withoutRuntime(Reply r) {
@@ -376,27 +351,26 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
   }
 
   /**
-   * Releases the connection pool: waits (up to 5 s) for it to close, except on a thread where
-   * Reactor forbids blocking (a Netty or parallel thread), where it starts the release and returns.
+   * Closes every connection: waits (up to 5 s) for them to close, except on a thread where Reactor
+   * forbids blocking (a Netty or parallel thread), where it starts closing them and returns.
    */
   @Override
   public void close() {
-    createChannels.close();
     if (Schedulers.isInNonBlockingThread()) {
-      pool.disposeLater().subscribe(null, e -> { });
+      channels.close();
     } else {
-      pool.disposeLater().block(Duration.ofSeconds(5));
+      channels.closeAsync().block(Duration.ofSeconds(5));
     }
   }
 
-  /** Releases the connection pool without blocking; completes when it is released. */
+  /** Closes every connection without blocking; completes when they are closed. */
   public Mono<Void> closeAsync() {
-    return Mono.fromRunnable(createChannels::close).then(pool.disposeLater());
+    return Mono.defer(channels::closeAsync);
   }
 
-  /** Whether {@link #close()} has released the pool. */
+  /** Whether {@link #close()} has been called. */
   boolean isClosed() {
-    return pool.isDisposed();
+    return channels.isClosed();
   }
 
   Reply toReply(int status, HttpHeaders headers, byte[] body) {
@@ -538,7 +512,7 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
     if (e instanceof javax.net.ssl.SSLException) {
       return new TransportException(TransportException.Kind.OTHER, written, "TLS failed: " + messageOf(e), e);
     }
-    if (e instanceof PrematureCloseException || e instanceof ClosedChannelException || e instanceof IOException) {
+    if (e instanceof ClosedChannelException || e instanceof IOException) {
       return new TransportException(TransportException.Kind.RESET, written,
           written ? "connection closed after the request was sent" : "connection closed before the request was sent", e);
     }

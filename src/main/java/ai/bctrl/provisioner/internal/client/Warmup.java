@@ -1,15 +1,15 @@
 package ai.bctrl.provisioner.internal.client;
 
 import ai.bctrl.provisioner.model.CreateRuntimeRequest;
-import io.netty.resolver.NoopAddressResolverGroup;
+import io.netty.channel.socket.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.HttpResources;
+import reactor.netty.resources.LoopResources;
 
 /**
- * Loads and initialises, ahead of need, what a client's first create call runs through, in two
- * parts that can run on threads of their own: {@link #http()}, Reactor Netty's event loops, native
- * transport, HTTP codec and connection pool (the listing's), and the create calls' own connections'
- * classes; {@link #json()}, Jackson's databind with the shared
+ * Loads and initialises, ahead of need, what a client's first call runs through, in two parts that
+ * can run on threads of their own: {@link #http()}, the event loops, native transport, HTTP codec
+ * and the client's connections; {@link #json()}, Jackson's databind with the shared
  * writer of create bodies and reader of answers, and the ledger's codec. It sends nothing and
  * opens no connection; class loading and static initialisation are done once per JVM, so the
  * first call then finds them done. For the executable's start, while the main thread reads
@@ -23,19 +23,13 @@ public final class Warmup {
     "io.netty.handler.codec.http.DefaultFullHttpRequest",
     "io.netty.handler.codec.http.HttpRequestEncoder",
     "io.netty.handler.codec.http.HttpResponseDecoder",
-    "reactor.netty.http.client.HttpClientOperations",
-    "reactor.netty.http.client.HttpClientConnect",
-    "reactor.netty.resources.DefaultPooledConnectionProvider",
-    "reactor.netty.channel.ChannelOperations",
-    "reactor.netty.channel.ChannelOperationsHandler",
-    "reactor.netty.channel.FluxReceive",
     "io.netty.channel.epoll.EpollSocketChannel",
     "io.netty.bootstrap.Bootstrap",
     "io.netty.handler.timeout.IdleStateHandler",
     "io.netty.handler.codec.http.HttpUtil",
-    "ai.bctrl.provisioner.internal.client.CreateChannels",
-    "ai.bctrl.provisioner.internal.client.CreateChannels$Call",
-    "ai.bctrl.provisioner.internal.client.CreateChannels$Handler",
+    "ai.bctrl.provisioner.internal.client.ApiChannels",
+    "ai.bctrl.provisioner.internal.client.ApiChannels$Call",
+    "ai.bctrl.provisioner.internal.client.ApiChannels$Handler",
   };
 
   /** The ledger's Jackson side, made on first use (a record written or read). */
@@ -54,7 +48,8 @@ public final class Warmup {
   /** Reactor Netty's side; any failure is ignored. */
   public static void http() {
     try {
-      HttpClient.create().resolver(NoopAddressResolverGroup.INSTANCE).warmup().block();
+      LoopResources loops = HttpResources.get();
+      loops.onChannelClass(SocketChannel.class, loops.onClient(LoopResources.DEFAULT_NATIVE));
       load(HTTP_CLASSES);
     } catch (RuntimeException | LinkageError e) {
       // the first call will do it

@@ -25,6 +25,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.buffer.Unpooled;
 import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -36,6 +37,7 @@ import java.util.ArrayDeque;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLParameters;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Schedulers;
@@ -43,42 +45,56 @@ import reactor.netty.http.HttpResources;
 import reactor.netty.resources.LoopResources;
 
 /**
- * The create calls' own connections: HTTP/1.1 on Netty channels, kept alive, one call at a time on
- * each, at most {@code maxConnections} open, on Reactor Netty's event loops.
+ * The client's connections: HTTP/1.1 on Netty channels, kept alive, one call at a time on each, at
+ * most {@code maxConnections} open, on Reactor Netty's event loops.
  *
- * <p>Why not Reactor Netty's {@code HttpClient}, as the other calls: a create is the one call a run
- * makes thousands of times, and per call {@code HttpClient} acquires from its pool through a chain
- * of operators, builds a {@code ChannelOperations}, adds and removes its handlers and copies its
- * header maps. Profiled at latency 0, that was more than half of a run's CPU and twice the cost of
- * the same calls on Netty alone (docs/performance.md). Here each connection keeps one pipeline
- * (TLS, the HTTP codec, an aggregator and one {@link Handler}) for its whole life, and a call is
- * a request written and an answer read.
+ * <p>Why not Reactor Netty's {@code HttpClient}: a create is the call a run makes thousands of
+ * times, and per call {@code HttpClient} acquires from its pool through a chain of operators,
+ * builds a {@code ChannelOperations}, adds and removes its handlers and copies its header maps.
+ * Profiled at latency 0, that was more than half of a run's CPU and twice the cost of the same
+ * calls on Netty alone (docs/performance.md); and its classes were some 600 of those loaded before
+ * a run's first request. Here each connection keeps one pipeline (TLS, the HTTP codec, an
+ * aggregator and one {@link Handler}) for its whole life, and a call is a request written and an
+ * answer read.
  *
  * <p>A call gets a connection (an idle one, else a new one while fewer than the most are open,
- * else it waits for one to be released), then, on the connection's event loop, passes its {@link
- * SendGate} (waiting there if told to), writes its request and waits for the answer. Cancelling a
- * call that has written closes its connection, since its answer may still come; one that has not
- * gives its connection back. A connection is closed after {@link BctrlClient#MAX_IDLE} idle, after
- * 10 minutes of life at its next release, and when an answer says {@code Connection: close}.
- * Host names are resolved off the event loops (they may block), once per new connection.
+ * else it waits for one to be released), then, on the connection's event loop, passes its gate
+ * ({@link Exchange#tryPass}, waiting there if told to), writes its request and waits for the
+ * answer. A connection found closed before anything was sent on it is replaced, twice at most.
+ * Cancelling a call that has written closes its connection, since its answer may still come; one
+ * that has not gives its connection back. A connection is closed after {@code maxIdle} idle, after
+ * 10 minutes of life at its next release, and when an answer says {@code Connection: close}. Host
+ * names are resolved off the event loops (the system's resolver may block), once per new
+ * connection. Answers are read whole, up to 4 MB. Over TLS, the host name is checked against the
+ * certificate.
  */
-final class CreateChannels implements AutoCloseable {
+final class ApiChannels implements AutoCloseable {
   private static final Duration MAX_LIFE = Duration.ofMinutes(10);
   private static final int MAX_ANSWER_BYTES = 4 << 20;
 
-  /** What a call needs from its owner: the request's state, and how its answer is read. */
-  interface Exchange {
+  /**
+   * What a call needs from its owner: the request, and how its answer is read.
+   *
+   * @param <T> what an answer is read into
+   */
+  interface Exchange<T> {
     /** Asks the call's gate: 0 when through, else nanoseconds to wait; throws when it must not send. */
-    long tryPass();
+    default long tryPass() {
+      return 0;
+    }
 
     /** The request to write, built once the gate let it through (the body counted as handed over). */
     FullHttpRequest request();
 
     /** Its write completed. */
-    void written();
+    default void written() {
+    }
 
-    /** Its answer, read on the event loop. */
-    Reply read(int status, HttpHeaders headers, byte[] body);
+    /**
+     * Its answer, read on the event loop. An exception thrown here ends the call with it; the
+     * connection, whose exchange was complete, is kept.
+     */
+    T read(int status, HttpHeaders headers, byte[] body);
   }
 
   private final Bootstrap bootstrap;
@@ -90,7 +106,7 @@ final class CreateChannels implements AutoCloseable {
   private final long maxLifeNanos = MAX_LIFE.toNanos();
 
   private final ArrayDeque<Channel> idle = new ArrayDeque<>();
-  private final ArrayDeque<Call> waiting = new ArrayDeque<>();
+  private final ArrayDeque<Call<?>> waiting = new ArrayDeque<>();
   private final Set<Channel> all = ConcurrentHashMap.newKeySet();
   private int open;
   private boolean closed;
@@ -100,7 +116,7 @@ final class CreateChannels implements AutoCloseable {
    *
    * @param ssl the client's TLS context, or {@code null} for plain HTTP
    */
-  CreateChannels(String host, int port, SslContext ssl, int maxConnections, Duration connectTimeout, Duration maxIdle) {
+  ApiChannels(String host, int port, SslContext ssl, int maxConnections, Duration connectTimeout, Duration maxIdle) {
     String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     this.host = bare;
     this.port = port;
@@ -122,7 +138,13 @@ final class CreateChannels implements AutoCloseable {
           @Override
           protected void initChannel(Channel ch) {
             if (ssl != null) {
-              ch.pipeline().addLast(ssl.newHandler(ch.alloc(), bare, port));
+              // the host name checked against the certificate, set on the engine itself (so on
+              // Netty 4.1 too, whose context builder may not offer it)
+              SslHandler tls = ssl.newHandler(ch.alloc(), bare, port);
+              SSLParameters params = tls.engine().getSSLParameters();
+              params.setEndpointIdentificationAlgorithm("HTTPS");
+              tls.engine().setSSLParameters(params);
+              ch.pipeline().addLast(tls);
             }
             ch.pipeline().addLast(
                 new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS),
@@ -137,9 +159,9 @@ final class CreateChannels implements AutoCloseable {
    * One call: gets a connection, passes the gate, writes the request, emits the answer. Errors with
    * what the transport threw (the caller maps it); cancelling aborts it.
    */
-  Mono<Reply> call(String path, Exchange exchange) {
+  <T> Mono<T> call(Exchange<T> exchange) {
     return Mono.create(sink -> {
-      Call c = new Call(sink, exchange);
+      Call<T> c = new Call<>(sink, exchange);
       sink.onCancel(c::cancel);
       acquire(c);
     });
@@ -155,10 +177,23 @@ final class CreateChannels implements AutoCloseable {
     return idle.size();
   }
 
+  /** Whether {@link #close()} was called. */
+  synchronized boolean isClosed() {
+    return closed;
+  }
+
+  /** {@link #close()}, then completes once every connection is closed. */
+  Mono<Void> closeAsync() {
+    close();
+    return Mono.when(all.stream()
+        .map(ch -> Mono.<Void>create(s -> ch.closeFuture().addListener(f -> s.success())))
+        .toList());
+  }
+
   /** Closes every connection; calls waiting for one fail. */
   @Override
   public void close() {
-    ArrayDeque<Call> failed;
+    ArrayDeque<Call<?>> failed;
     synchronized (this) {
       if (closed) {
         return;
@@ -171,12 +206,12 @@ final class CreateChannels implements AutoCloseable {
     for (Channel ch : all) {
       ch.close();
     }
-    for (Call c : failed) {
+    for (Call<?> c : failed) {
       c.fail(new IllegalStateException("the client is closed"));
     }
   }
 
-  private void acquire(Call c) {
+  private void acquire(Call<?> c) {
     Channel ch;
     boolean connect = false;
     synchronized (this) {
@@ -204,7 +239,7 @@ final class CreateChannels implements AutoCloseable {
     }
   }
 
-  private void connect(Call c) {
+  private void connect(Call<?> c) {
     if (literal != null) {
       connect(c, literal);
     } else {
@@ -221,7 +256,7 @@ final class CreateChannels implements AutoCloseable {
     }
   }
 
-  private void connect(Call c, InetSocketAddress address) {
+  private void connect(Call<?> c, InetSocketAddress address) {
     ChannelFuture f;
     try {
       f = bootstrap.connect(address);
@@ -277,7 +312,7 @@ final class CreateChannels implements AutoCloseable {
       ch.close();
       return;
     }
-    Call next;
+    Call<?> next;
     synchronized (this) {
       if (closed) {
         next = null;
@@ -298,7 +333,7 @@ final class CreateChannels implements AutoCloseable {
 
   /** After a connection closed or failed to open: a waiting call gets a new one, if it may. */
   private void serveWaiting() {
-    Call c;
+    Call<?> c;
     Channel ch = null;
     synchronized (this) {
       if (closed || waiting.isEmpty()) {
@@ -321,14 +356,14 @@ final class CreateChannels implements AutoCloseable {
   }
 
   /** One call's state. Past {@link #accept}, every step runs on its connection's event loop. */
-  private final class Call {
+  private final class Call<T> {
     private static final int NEW = 0;
     private static final int AT_GATE = 1;
     private static final int SENT = 2;
     private static final int DONE = 3;
 
-    final MonoSink<Reply> sink;
-    final Exchange exchange;
+    final MonoSink<T> sink;
+    final Exchange<T> exchange;
     /** Set once by {@link #accept}, under this call's lock. */
     private volatile Channel channel;
     private volatile boolean cancelled;
@@ -338,7 +373,7 @@ final class CreateChannels implements AutoCloseable {
     private int phase = NEW;
     private ScheduledFuture<?> gateWait;
 
-    Call(MonoSink<Reply> sink, Exchange exchange) {
+    Call(MonoSink<T> sink, Exchange<T> exchange) {
       this.sink = sink;
       this.exchange = exchange;
     }
@@ -454,16 +489,16 @@ final class CreateChannels implements AutoCloseable {
         return;
       }
       boolean keepAlive = HttpUtil.isKeepAlive(res);
-      Reply reply;
+      T answer;
       try {
-        reply = exchange.read(res.status().code(), res.headers(), ByteBufUtil.getBytes(res.content()));
+        answer = exchange.read(res.status().code(), res.headers(), ByteBufUtil.getBytes(res.content()));
       } catch (RuntimeException e) {
-        finish(false);
+        finish(keepAlive);
         sink.error(e);
         return;
       }
       finish(keepAlive);
-      sink.success(reply);
+      sink.success(answer);
     }
 
     /** On the loop: the connection failed or closed under the call. */
@@ -503,12 +538,12 @@ final class CreateChannels implements AutoCloseable {
   private final class Handler extends ChannelInboundHandlerAdapter {
     final long born = System.nanoTime();
     /** The call in progress, confined to the event loop. */
-    Call current;
+    Call<?> current;
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       try {
-        Call c = current;
+        Call<?> c = current;
         if (msg instanceof FullHttpResponse res && c != null) {
           c.answered(res);
         } else {
@@ -521,7 +556,7 @@ final class CreateChannels implements AutoCloseable {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      Call c = current;
+      Call<?> c = current;
       if (c != null) {
         current = null;
         c.broken(new ClosedChannelException());
@@ -531,7 +566,7 @@ final class CreateChannels implements AutoCloseable {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      Call c = current;
+      Call<?> c = current;
       if (c != null) {
         current = null;
         c.broken(cause);
@@ -548,23 +583,30 @@ final class CreateChannels implements AutoCloseable {
     }
   }
 
-  /** The request line and headers of a create into {@code path}, on top of {@code common}. */
-  static FullHttpRequest post(String path, HttpHeaders common, String idempotencyKey, byte[] body) {
-    DefaultFullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path,
-        io.netty.buffer.Unpooled.wrappedBuffer(body));
-    req.headers().set(common)
-        .set("Idempotency-Key", idempotencyKey)
-        .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+  /**
+   * A request: {@code common}'s headers, then the {@code Idempotency-Key} when given, and the body
+   * when given (with its length; a POST without one says length 0).
+   */
+  static FullHttpRequest request(HttpMethod method, String pathAndQuery, HttpHeaders common, String idempotencyKey,
+      byte[] body) {
+    DefaultFullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, pathAndQuery,
+        body == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+    req.headers().set(common);
+    if (idempotencyKey != null) {
+      req.headers().set("Idempotency-Key", idempotencyKey);
+    }
+    if (body != null || method.equals(HttpMethod.POST)) {
+      req.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body == null ? 0 : body.length);
+    }
     return req;
   }
 
-  /** Headers every create carries. */
+  /** Headers every call carries. */
   static HttpHeaders commonHeaders(String hostHeader, String apiKey, String userAgent) {
     return new DefaultHttpHeaders()
         .set(HttpHeaderNames.HOST, hostHeader)
         .set(HttpHeaderNames.AUTHORIZATION, "Bearer " + apiKey)
         .set(HttpHeaderNames.USER_AGENT, userAgent)
-        .set(HttpHeaderNames.ACCEPT, "application/json")
-        .set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        .set(HttpHeaderNames.ACCEPT, "application/json");
   }
 }
