@@ -216,12 +216,12 @@ public final class Bench {
       if (netty != null) {
         rows.add(new Row("3 plain loop on Reactor Netty (Java)", n, 64, "none", "0", netty.rate, Double.NaN,
             netty.rate / loopRate, netty.cpuMs / n, Double.NaN, Double.NaN, "",
-            "bench/NettyLoop.java: our HTTP stack with nothing of ours; ratio = of the node loop"));
+            "bench/NettyLoop.java: Reactor Netty's HttpClient, which the client left; ratio = of the node loop"));
       }
       if (raw != null) {
         rows.add(new Row("3 plain loop on Netty alone (Java)", n, 64, "none", "0", raw.rate, Double.NaN,
             raw.rate / loopRate, raw.cpuMs / n, Double.NaN, Double.NaN, "",
-            "bench/RawNettyLoop.java: Netty without Reactor Netty; ratio = of the node loop"));
+            "bench/RawNettyLoop.java: Netty alone, as our client, with nothing of ours; ratio = of the node loop"));
       }
       if (node) {
         rows.add(new Row("3 plain loop (node)", n, 64, "none", "0", loopRate, Double.NaN, Double.NaN, loopCpu,
@@ -423,8 +423,8 @@ public final class Bench {
 
   /**
    * A Java loop of bench/ on the jar's classes, compiled first (javac's own time is not counted):
-   * NettyLoop, the same loop on the HTTP stack the provisioner is built on (Reactor Netty), or
-   * RawNettyLoop, on Netty alone. {@code null} when it cannot run.
+   * NettyLoop, the same loop on Reactor Netty's HttpClient (the client's stack before it moved onto
+   * Netty alone), or RawNettyLoop, on Netty alone, as the client now is. {@code null} when it cannot run.
    */
   static Loop javaLoop(String name, Sandbox sb, String prefix, int n) throws Exception {
     Path src = Path.of(System.getProperty("bench.dir", "bench"), name + ".java").toAbsolutePath();

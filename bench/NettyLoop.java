@@ -7,10 +7,10 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
- * A second yardstick of bench/run: the plainest loop over the HTTP stack the provisioner is built
- * on (Reactor Netty's HttpClient, one pool of C keep-alive connections), doing on the wire what
- * bench/loop.js does: N creates, C at once, each answer read whole. No engine, no JSON library, no
- * ledger: what is left of the provisioner's cost per create when everything of ours is gone.
+ * A second yardstick of bench/run: the plainest loop over Reactor Netty's HttpClient (one pool of C
+ * keep-alive connections), the HTTP stack the provisioner's client was built on before it moved
+ * onto Netty alone, doing on the wire what bench/loop.js does: N creates, C at once, each answer
+ * read whole. No engine, no JSON library, no ledger. Kept to show what that move was worth.
  *
  *   java -cp provisioner.jar:CLASSES NettyLoop BASE_URL API_KEY SPACE N C KEY_PREFIX
  */

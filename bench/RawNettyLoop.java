@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The third yardstick of bench/run: the same loop as bench/loop.js on Netty itself, without
  * Reactor Netty: C channels, each sending its next create as its last answer comes, each answer
- * aggregated whole and checked for an id. What a client on Netty alone would cost.
+ * aggregated whole and checked for an id: the floor of what the provisioner's client (Netty alone)
+ * costs, with nothing of the provisioner's.
  *
  *   java -cp provisioner.jar:CLASSES RawNettyLoop BASE_URL API_KEY SPACE N C KEY_PREFIX
  */
