@@ -26,6 +26,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.buffer.Unpooled;
+import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -131,6 +132,7 @@ final class ApiChannels implements AutoCloseable {
     this.bootstrap = new Bootstrap()
         .group(group)
         .channel(loops.onChannelClass(SocketChannel.class, group))
+        .resolver(NoopAddressResolverGroup.INSTANCE) // addresses come resolved, never on an event loop
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
         .option(ChannelOption.SO_KEEPALIVE, true)
         .option(ChannelOption.TCP_NODELAY, true)
@@ -244,7 +246,13 @@ final class ApiChannels implements AutoCloseable {
       connect(c, literal);
     } else {
       // a host name: resolved off the event loops, since the system's resolver may block
-      Mono.fromCallable(() -> new InetSocketAddress(host, port))
+      Mono.fromCallable(() -> {
+            InetSocketAddress a = new InetSocketAddress(host, port);
+            if (a.isUnresolved()) {
+              throw new java.net.UnknownHostException(host + ": the host name cannot be resolved");
+            }
+            return a;
+          })
           .subscribeOn(Schedulers.boundedElastic())
           .subscribe(a -> connect(c, a), e -> {
             synchronized (this) {
