@@ -63,7 +63,10 @@ public record CreateRuntimeRequest(
    */
   public CreateRuntimeRequest withProvisionerKey(String key) {
     Objects.requireNonNull(key, "key");
-    Map<String, Object> m = metadata == null ? new LinkedHashMap<>() : new LinkedHashMap<>(metadata);
+    if (metadata == null) { // the constructor copies it into a map of its own
+      return new CreateRuntimeRequest(type, name, profile, extensionIds, Map.of(PROVISIONER_KEY, key), config);
+    }
+    Map<String, Object> m = new LinkedHashMap<>(metadata);
     m.put(PROVISIONER_KEY, key);
     return new CreateRuntimeRequest(type, name, profile, extensionIds, m, config);
   }

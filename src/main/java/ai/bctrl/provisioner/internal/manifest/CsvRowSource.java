@@ -2,6 +2,7 @@ package ai.bctrl.provisioner.internal.manifest;
 
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,8 @@ final class CsvRowSource implements RowSource {
   private final String file;
   private final Map<String, String> env;
   private final List<Columns.Column> columns = new ArrayList<>();
+  /** Each column's index by header name, made once for the file: how a cell is found as written. */
+  private final Map<String, Integer> columnIndex = new HashMap<>();
 
   CsvRowSource(InputStream stream, String file, Map<String, String> env) {
     this.stream = stream;
@@ -55,6 +58,7 @@ final class CsvRowSource implements RowSource {
         throw new ManifestException(file + ":" + line + ": column " + Trees.quote(name)
             + " appears twice in the header; remove one");
       }
+      columnIndex.put(c.header(), columns.size());
       columns.add(c);
     }
   }
@@ -79,8 +83,8 @@ final class CsvRowSource implements RowSource {
     } while (blank(cells));
     long line = csv.recordLine();
     Map<String, Object> written = new LinkedHashMap<>();
-    Map<String, Object> effective = new LinkedHashMap<>();
-    Map<String, String> asWritten = new LinkedHashMap<>();
+    // the same map as written until a cell holds a ${NAME}: then a copy goes its own way
+    Map<String, Object> effective = null;
     List<Problem> problems = new ArrayList<>();
     for (int i = 0; i < cells.size(); i++) {
       String cell = cells.get(i);
@@ -93,12 +97,16 @@ final class CsvRowSource implements RowSource {
         break;
       }
       Columns.Column c = columns.get(i);
-      asWritten.put(c.header(), cell);
       String var = Interpolation.variable(cell);
       Object typed = var != null ? cell : Columns.convert(cell, c.type());
+      if (var != null && effective == null) {
+        effective = Trees.copyObjects(written);
+      }
       Trees.put(written, c.path(), typed);
       if (var == null) {
-        Trees.put(effective, c.path(), typed);
+        if (effective != null) {
+          Trees.put(effective, c.path(), typed);
+        }
       } else {
         String value = env.get(var);
         if (value == null) {
@@ -108,7 +116,8 @@ final class CsvRowSource implements RowSource {
         }
       }
     }
-    return new RawRow(line, written, effective, problems, asWritten, null);
+    return new RawRow(line, written, effective != null ? effective : written, problems,
+        new RawRow.Cells(columnIndex, cells), null);
   }
 
   private static int nonEmptyWidth(List<String> cells) {

@@ -20,7 +20,6 @@ import ai.bctrl.provisioner.model.WireEnum;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -204,7 +203,7 @@ final class RequestChecker {
       problems.add(new Problem("metadata." + CreateRuntimeRequest.PROVISIONER_KEY,
           "is set by the provisioner (the item key); remove it"));
     }
-    return new LinkedHashMap<>(m);
+    return m; // the request copies it
   }
 
   // ---- helpers ---------------------------------------------------------------------------------

@@ -138,8 +138,7 @@ final class RowProcessor {
       keyUnusable = true; // an unset ${NAME}: already reported
     }
 
-    Map<String, Object> bodyWritten = body(written);
-    Map<String, Object> merged = Trees.merge(defaults.effective(), body(eff), "");
+    Map<String, Object> merged = Trees.merge(defaults.effective(), eff, "", RequestChecker.ROW_FIELDS);
     CreateRuntimeRequest request = new RequestChecker(problems, asWritten).check(merged);
 
     String rowKey = null;
@@ -150,7 +149,7 @@ final class RowProcessor {
       } else if (written.get("name") instanceof String n && Keys.isValid(n)) {
         rowKey = n;
       } else {
-        rowKey = Keys.contentKey(Trees.canonical(java.util.Arrays.asList(spaceId, bodyWritten)));
+        rowKey = Keys.contentKey(Trees.canonical(java.util.Arrays.asList(spaceId, body(written))));
       }
       if (!seen.add(rowKey)) {
         duplicate = true;

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
@@ -132,8 +133,14 @@ final class Trees {
    * row's {@code null} removes the value (but an explicit {@code config.proxy: null} stays: it means
    * "no proxy"). Neither argument is changed.
    */
-  @SuppressWarnings("unchecked")
   static Map<String, Object> merge(Map<String, Object> defaults, Map<String, Object> row, String path) {
+    return merge(defaults, row, path, Set.of());
+  }
+
+  /** {@link #merge(Map, Map, String)} of {@code row} without its top-level keys in {@code skip}. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> merge(Map<String, Object> defaults, Map<String, Object> row, String path,
+      Set<String> skip) {
     Map<String, Object> out = new LinkedHashMap<>(defaults);
     boolean config = path.equals("config");
     if (config && row.containsKey("proxy")) {
@@ -142,7 +149,9 @@ final class Trees {
     for (Map.Entry<String, Object> e : row.entrySet()) {
       String k = e.getKey();
       Object v = e.getValue();
-      String sub = path.isEmpty() ? k : path + "." + k;
+      if (skip.contains(k)) {
+        continue;
+      }
       if (v == null) {
         if (config && k.equals("proxy")) {
           out.put(k, null);
@@ -152,9 +161,21 @@ final class Trees {
       } else if (v instanceof Map) {
         Object d = out.get(k);
         Map<String, Object> base = d instanceof Map ? (Map<String, Object>) d : Map.of();
-        out.put(k, merge(base, (Map<String, Object>) v, sub));
+        out.put(k, merge(base, (Map<String, Object>) v, path.isEmpty() ? k : path + "." + k, Set.of()));
       } else {
         out.put(k, v);
+      }
+    }
+    return out;
+  }
+
+  /** A copy of {@code tree} with its objects copied too (their values are shared). */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> copyObjects(Map<String, Object> tree) {
+    Map<String, Object> out = new LinkedHashMap<>(tree);
+    for (Map.Entry<String, Object> e : out.entrySet()) {
+      if (e.getValue() instanceof Map) {
+        e.setValue(copyObjects((Map<String, Object>) e.getValue()));
       }
     }
     return out;

@@ -46,6 +46,21 @@ class CsvManifestTest {
     assertThat(i.line()).isEqualTo(2);
   }
 
+  /** A row's tree as written and as interpolated part at its first ${NAME}: both keep every cell. */
+  @Test
+  void aVariableAfterOtherCellsOfTheSameObjectKeepsThemAll() {
+    List<Item> got = items(read(write(dir, "m.csv", "name,config.stealth,config.proxy.mode,config.proxy.host,"
+        + "config.proxy.port,config.proxy.protocol,config.proxy.username,config.proxy.password,metadata.team\n"
+        + "a,high,custom,h.example,8080,http,u,${PW},t-1\n"
+        + "b,high,custom,h.example,8080,http,u,plain,t-2\n"), b -> b.env(Map.of("PW", "s3cr3t"))));
+    assertThat(got).hasSize(2);
+    var a = got.get(0).request();
+    assertThat(a.config().stealth()).isEqualTo(Stealth.HIGH);
+    assertThat(a.config().proxy()).hasValue(new CustomProxy("h.example", 8080, ProxyProtocol.HTTP, "u", "s3cr3t"));
+    assertThat(a.metadata()).containsEntry("team", "t-1");
+    assertThat(got.get(1).request().config().proxy()).hasValue(new CustomProxy("h.example", 8080, ProxyProtocol.HTTP, "u", "plain"));
+  }
+
   @Test
   void configColumnsAreConvertedToTheirTypes() {
     Item i = item(dir, "name,config.stealth,config.humanize,config.humanizePersonaId,config.solveCaptchas,"
