@@ -149,6 +149,28 @@ class ApiChannelsTest {
   }
 
   @Test
+  void aCallCancelledWhileWaitingForAConnectionSendsNothingAndTheNextOneGetsIt() throws Exception {
+    ApiChannels c = channels(1);
+    delay = r -> Duration.ofMillis(300);
+    Mono<Reply> first = c.call(new Ex("first", "h"));
+    List<Object> outcomes = new CopyOnWriteArrayList<>();
+    first.subscribe(outcomes::add, outcomes::add);
+    long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (requests.isEmpty() && System.nanoTime() < until) {
+      Thread.sleep(5);
+    }
+    Ex cancelled = new Ex("cancelled", "h");
+    var waiting = c.call(cancelled).subscribe();
+    waiting.dispose();
+    Reply third = c.call(new Ex("third", "h")).block(Duration.ofSeconds(10));
+    assertThat(third.status()).isEqualTo(201);
+    assertThat(outcomes).hasSize(1).allMatch(o -> o instanceof Reply r && r.status() == 201);
+    assertThat(requests).hasSize(2).noneMatch(r -> r.contains("cancelled"));
+    assertThat(cancelled.passes).isZero();
+    assertThat(connected.get()).isEqualTo(1);
+  }
+
+  @Test
   void anAnswerThatClosesItsConnectionIsReadAndTheNextCallOpensANewOne() {
     ApiChannels c = channels(4);
     closeAfterAnswer = true;
