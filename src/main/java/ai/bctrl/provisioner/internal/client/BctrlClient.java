@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.util.NetUtil;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -68,7 +67,6 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
   private static final Mono<Reply> TIMED_OUT =
       Mono.error(() -> new TimeoutException("no answer within the request timeout"));
 
-  private final String base;
   private final Duration requestTimeout;
   private final Scheduler timer;
   private final JsonMapper json;
@@ -86,9 +84,8 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
   /** The path of creates into each space (a few hundred spaces at most kept). */
   private final Map<String, String> createPaths = new ConcurrentHashMap<>();
 
-  private BctrlClient(String base, ApiChannels channels, HttpHeaders headers, String pathPrefix,
+  private BctrlClient(ApiChannels channels, HttpHeaders headers, String pathPrefix,
       Duration requestTimeout, Scheduler timer) {
-    this.base = base;
     this.pathPrefix = pathPrefix;
     this.channels = channels;
     this.headers = headers;
@@ -122,7 +119,6 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
     if (!scheme.equals("http") && !scheme.equals("https")) {
       throw new IllegalArgumentException("baseUrl must be an http or https URL but was " + baseUrl);
     }
-    String base = baseUrl.toString().replaceAll("/+$", "");
     if (baseUrl.getHost() == null || baseUrl.getHost().isEmpty()) {
       throw new IllegalArgumentException("baseUrl must name a host but was " + baseUrl);
     }
@@ -131,7 +127,7 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
     String hostHeader = baseUrl.getHost() + (baseUrl.getPort() > 0 ? ":" + baseUrl.getPort() : "");
     ApiChannels channels = new ApiChannels(baseUrl.getHost(), port, ssl, maxConnections, connectTimeout, MAX_IDLE);
     String prefix = baseUrl.getRawPath() == null ? "" : baseUrl.getRawPath().replaceAll("/+$", "");
-    return new BctrlClient(base, channels, ApiChannels.commonHeaders(hostHeader, apiKey, userAgent), prefix,
+    return new BctrlClient(channels, ApiChannels.commonHeaders(hostHeader, apiKey, userAgent), prefix,
         requestTimeout, timer);
   }
 
@@ -145,15 +141,6 @@ public final class BctrlClient implements RuntimeApi, AutoCloseable {
     } catch (javax.net.ssl.SSLException e) {
       throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
     }
-  }
-
-  /** Whether {@code host} is an IPv4 or IPv6 address (a URI's IPv6 host comes in brackets). */
-  static boolean isIpLiteral(String host) {
-    if (host == null || host.isEmpty()) {
-      return false;
-    }
-    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    return NetUtil.isValidIpV4Address(h) || NetUtil.isValidIpV6Address(h);
   }
 
   /**
