@@ -254,13 +254,7 @@ final class ApiChannels implements AutoCloseable {
             return a;
           })
           .subscribeOn(Schedulers.boundedElastic())
-          .subscribe(a -> connect(c, a), e -> {
-            synchronized (this) {
-              open--;
-            }
-            c.fail(e);
-            serveWaiting();
-          });
+          .subscribe(a -> connect(c, a), e -> connectFailed(c, e));
     }
   }
 
@@ -269,11 +263,7 @@ final class ApiChannels implements AutoCloseable {
     try {
       f = bootstrap.connect(address);
     } catch (RuntimeException e) {
-      synchronized (this) {
-        open--;
-      }
-      c.fail(e);
-      serveWaiting();
+      connectFailed(c, e);
       return;
     }
     Channel ch = f.channel();
@@ -313,9 +303,23 @@ final class ApiChannels implements AutoCloseable {
     }
   }
 
+  /** No channel was made for {@code c}'s connection: its place is free again, and {@code c} fails. */
+  private void connectFailed(Call<?> c, Throwable e) {
+    synchronized (this) {
+      open--;
+    }
+    c.fail(e);
+    serveWaiting();
+  }
+
+  /** The handler of a connection's pipeline ({@link Handler}, always last), or {@code null} once it is gone. */
+  private static Handler handler(Channel ch) {
+    return ch.pipeline().last() instanceof Handler h ? h : null;
+  }
+
   /** Gives {@code ch} back after a call: to a waiting call, to the idle ones, or closes it. */
   private void release(Channel ch, boolean reusable) {
-    Handler h = ch.pipeline().get(Handler.class);
+    Handler h = handler(ch);
     if (!reusable || !ch.isActive() || h == null || System.nanoTime() - h.born > maxLifeNanos) {
       ch.close();
       return;
@@ -366,9 +370,8 @@ final class ApiChannels implements AutoCloseable {
   /** One call's state. Past {@link #accept}, every step runs on its connection's event loop. */
   private final class Call<T> {
     private static final int NEW = 0;
-    private static final int AT_GATE = 1;
-    private static final int SENT = 2;
-    private static final int DONE = 3;
+    private static final int SENT = 1;
+    private static final int DONE = 2;
 
     final MonoSink<T> sink;
     final Exchange<T> exchange;
@@ -429,16 +432,14 @@ final class ApiChannels implements AutoCloseable {
         return;
       }
       Channel ch = channel;
-      Handler h = ch.pipeline().get(Handler.class);
-      if (!ch.isActive() || h == null || h.current != null) {
+      Handler h = handler(ch);
+      if (!ch.isActive() || h == null) {
         // closed while idle (by us or the server) or while the call waited at its gate: nothing
         // was sent, so another connection will do; twice at most, then the call fails as a
         // connection closed before sending, which the engine retries after its backoff
         retry(new ClosedChannelException());
         return;
       }
-      h.current = this;
-      phase = AT_GATE;
       gateWait = null;
       long wait;
       try {
@@ -449,11 +450,10 @@ final class ApiChannels implements AutoCloseable {
         return;
       }
       if (wait > 0) {
-        phase = NEW;
-        h.current = null;
         gateWait = ch.eventLoop().schedule(this::start, wait, TimeUnit.NANOSECONDS);
         return;
       }
+      h.current = this;
       phase = SENT;
       FullHttpRequest req = exchange.request();
       ch.writeAndFlush(req).addListener(w -> {
@@ -474,7 +474,7 @@ final class ApiChannels implements AutoCloseable {
         gateWait.cancel(false);
         gateWait = null;
       }
-      if (phase == NEW || phase == AT_GATE) {
+      if (phase == NEW) {
         finish(true);
       } else if (phase == SENT) {
         finish(false);
@@ -484,7 +484,7 @@ final class ApiChannels implements AutoCloseable {
     /** Ends the call on its connection, which goes back ({@code reusable}) or is closed. */
     private void finish(boolean reusable) {
       phase = DONE;
-      Handler h = channel.pipeline().get(Handler.class);
+      Handler h = handler(channel);
       if (h != null && h.current == this) {
         h.current = null;
       }
@@ -509,22 +509,17 @@ final class ApiChannels implements AutoCloseable {
       sink.success(answer);
     }
 
-    /** On the loop: the connection failed or closed under the call. */
+    /**
+     * On the loop: the connection failed or closed under the call, which had sent (a call is the
+     * connection's current one only from its write to its end).
+     */
     void broken(Throwable e) {
-      if (phase == DONE) {
+      if (phase != SENT) {
         return;
       }
-      boolean sent = phase == SENT;
       phase = DONE;
-      if (gateWait != null) {
-        gateWait.cancel(false);
-      }
       channel.close();
-      if (sent) {
-        sink.error(e);
-      } else {
-        retry(e);
-      }
+      sink.error(e);
     }
 
     /** Nothing sent on this connection, which is closed: the call gets another, or fails with {@code e}. */
